@@ -1,0 +1,243 @@
+"""Inspected cases, their profile, and the answers inspectors record on them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from inspections.models import PDU, Inspection, Membership, Question
+
+# Pseudonymous case references: a 2-6 character prefix, a hyphen and 3-6 digits (DEMO-001,
+# SYN-004211). Deliberately unlike real nDelius CRNs (one letter and six digits) so that a real
+# reference cannot be pasted in by mistake.
+CASE_REFERENCE_PATTERN = r"^[A-Z][A-Z0-9]{1,5}-[0-9]{3,6}$"
+case_reference_validator = RegexValidator(
+    CASE_REFERENCE_PATTERN,
+    "Enter a pseudonymous reference like DEMO-001: 2 to 6 capital letters or digits "
+    "(starting with a letter), a hyphen, then 3 to 6 digits.",
+)
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """Administrators see all; a lead sees every case of their inspections; an inspector
+        sees the cases allocated to them in inspections they are on."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self
+        lead_inspections = Inspection.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.LEAD
+        ).values("pk")
+        allocated = Q(
+            inspector=user,
+            inspection__in=Inspection.objects.filter(memberships__user=user).values("pk"),
+        )
+        return self.filter(Q(inspection__in=lead_inspections) | allocated)
+
+
+class Case(models.Model):
+    class Setting(models.TextChoices):
+        COMMUNITY = "community", "Community"
+        CUSTODY_LICENCE = "custody_licence", "Custody and licence"
+
+    class SentenceType(models.TextChoices):
+        COMMUNITY_ORDER = "community_order", "Community order"
+        SUSPENDED = "suspended_sentence_order", "Suspended sentence order"
+        LICENCE = "licence", "Licence"
+        PSS = "post_sentence_supervision", "Post-sentence supervision"
+        OTHER = "other", "Other"
+
+    class Rosh(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        VERY_HIGH = "very_high", "Very high"
+        NOT_ASSESSED = "not_assessed", "Not assessed"
+
+    class MappaCategory(models.IntegerChoices):
+        CAT1 = 1, "Category 1: registered sexual offender"
+        CAT2 = 2, "Category 2: violent and other sexual offender"
+        CAT3 = 3, "Category 3: other dangerous offender"
+        CAT4 = 4, "Category 4: terrorist or terrorist-risk offender"
+
+    class MappaLevel(models.IntegerChoices):
+        LEVEL1 = 1, "Level 1"
+        LEVEL2 = 2, "Level 2"
+        LEVEL3 = 3, "Level 3"
+
+    class Grade(models.TextChoices):
+        PO = "po", "Probation officer (PO)"
+        PSO = "pso", "Probation services officer (PSO)"
+        PQIP = "pqip", "PQiP learner"
+        SPO = "spo", "Senior probation officer (SPO)"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        IN_PROGRESS = "in_progress", "In progress"
+        SUBMITTED = "submitted", "Submitted"
+        RETURNED = "returned", "Returned"
+        MODERATED = "moderated", "Moderated"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="cases")
+    pdu = models.ForeignKey(PDU, on_delete=models.PROTECT, related_name="cases", verbose_name="PDU")
+    reference = models.CharField(max_length=20, validators=[case_reference_validator])
+    commenced_on = models.DateField(null=True, blank=True)
+    sentence_type = models.CharField(max_length=30, choices=SentenceType.choices)
+    setting = models.CharField(max_length=20, choices=Setting.choices)
+    rosh = models.CharField("RoSH classification", max_length=20, choices=Rosh.choices)
+    mappa_eligible = models.BooleanField("MAPPA eligible", default=False)
+    mappa_category = models.PositiveSmallIntegerField(
+        choices=MappaCategory.choices, null=True, blank=True
+    )
+    mappa_level = models.PositiveSmallIntegerField(
+        choices=MappaLevel.choices, null=True, blank=True
+    )
+    practitioner_grade = models.CharField(max_length=10, choices=Grade.choices)
+    adjusted_questions = models.BooleanField(
+        default=False, help_text="Contact was suspended: the adjusted question set applies."
+    )
+    # Flags that make supplementary questions relevant (Question.applies_when names them).
+    court_work = models.BooleanField("pre-sentence court work", default=False)
+    curfew_considered = models.BooleanField(default=False)
+    released_from_custody = models.BooleanField(default=False)
+    risk_to_children = models.BooleanField(default=False)
+    oversight_required = models.BooleanField("management oversight required", default=True)
+    practitioner_interviewed = models.BooleanField(default=False)
+    # Offence profile.
+    domestic_abuse = models.BooleanField(default=False)
+    child_safeguarding = models.BooleanField(default=False)
+    sexual_harm = models.BooleanField(default=False)
+    violence = models.BooleanField(default=False)
+
+    inspector = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="allocated_cases",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["inspection", "reference"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["inspection", "reference"], name="case_reference_unique_in_inspection"
+            ),
+            models.CheckConstraint(
+                condition=Q(reference__regex=CASE_REFERENCE_PATTERN),
+                name="case_reference_format",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(mappa_eligible=True)
+                    & Q(mappa_category__isnull=False)
+                    & Q(mappa_level__isnull=False)
+                )
+                | (
+                    Q(mappa_eligible=False)
+                    & Q(mappa_category__isnull=True)
+                    & Q(mappa_level__isnull=True)
+                ),
+                name="case_mappa_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(mappa_category__isnull=True) | Q(mappa_category__in=[1, 2, 3, 4]),
+                name="case_mappa_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(mappa_level__isnull=True) | Q(mappa_level__in=[1, 2, 3]),
+                name="case_mappa_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(rosh__in=["low", "medium", "high", "very_high", "not_assessed"]),
+                name="case_rosh_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(setting__in=["community", "custody_licence"]),
+                name="case_setting_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=["not_started", "in_progress", "submitted", "returned", "moderated"]
+                ),
+                name="case_status_valid",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["inspection", "inspector"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def question_applies(self, question: Question) -> bool:
+        """Whether a question is in scope for this case (question set and relevance flag)."""
+        wanted_set = (
+            Question.QuestionSet.ADJUSTED if self.adjusted_questions else Question.QuestionSet.CORE
+        )
+        if question.kind != Question.Kind.SUPPLEMENTARY and question.question_set != wanted_set:
+            return False
+        return not question.applies_when or bool(getattr(self, question.applies_when))
+
+
+class Answer(models.Model):
+    class Value(models.TextChoices):
+        YES = "yes", "Yes"
+        NO = "no", "No"
+        NOT_APPLICABLE = "na", "Not applicable"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    value = models.CharField(max_length=3, choices=Value.choices)
+    rationale = models.TextField(blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["case", "question__order"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["case", "question"], name="answer_one_per_question"),
+            models.CheckConstraint(
+                condition=Q(value__in=["yes", "no", "na"]), name="answer_value_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.question.code}: {self.value}"
+
+
+class AnswerChange(models.Model):
+    """History: every change to an answer, who made it, and why when the case was submitted."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="changes")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="answer_changes")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    old_value = models.CharField(max_length=3, blank=True)
+    new_value = models.CharField(max_length=3)
+    old_rationale = models.TextField(blank=True)
+    new_rationale = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    source = models.CharField(max_length=20, default="web")
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.question.code}: {self.old_value or '-'} -> {self.new_value}"

@@ -1,0 +1,39 @@
+"""Fixtures shared by every app's tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from inspections.demo.loader import FRAMEWORK_FILE, demo_load
+from inspections.models import Framework
+from inspections.services import framework_load_file
+
+ROOT = Path(__file__).resolve().parent
+SHARED = ROOT.parent / "shared"
+SEED_REPORT = SHARED / "seed" / "dipp-south-west-2025.txt"
+
+
+@pytest.fixture
+def framework(db) -> Framework:
+    return framework_load_file(path=FRAMEWORK_FILE).framework
+
+
+@pytest.fixture
+def demo(db):
+    """The South West 2025 demo inspection, loaded exactly as `manage.py load_demo` does."""
+    return demo_load().inspection
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def report_text() -> str:
+    if not SEED_REPORT.exists():
+        pytest.fail(f"The published report is missing: {SEED_REPORT}")
+    return SEED_REPORT.read_text(encoding="utf-8")

@@ -1,0 +1,113 @@
+"""Load the South West 2025 demo inspection. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from cases.models import Answer, Case
+from cases.services import answers_bulk_create, cases_bulk_create
+from inspections.demo import south_west_2025 as demo
+from inspections.models import Inspection, Membership, Recommendation
+from inspections.services import (
+    context_facts_replace,
+    framework_load_file,
+    inspection_create,
+    membership_set,
+    recommendations_replace,
+    region_ensure,
+)
+
+DEMO_DIR = Path(__file__).resolve().parent
+FRAMEWORK_FILE = DEMO_DIR.parent / "frameworks" / "dipp-v1.json"
+CASES_FILE = DEMO_DIR / "south_west_2025_cases.json"
+
+
+@dataclass(frozen=True)
+class DemoLoadResult:
+    inspection: Inspection
+    created: bool
+    cases: int
+    answers: int
+
+
+def demo_users_ensure() -> dict[str, Any]:
+    """Create the documented demo accounts if missing (passwords are not reset if changed)."""
+    user_model = get_user_model()
+    users = {}
+    for spec in demo.USERS:
+        user, created = user_model.objects.get_or_create(
+            username=spec["username"],
+            defaults={
+                "first_name": spec["first_name"],
+                "last_name": spec["last_name"],
+                "is_staff": spec["role"] == "admin",
+                "is_superuser": spec["role"] == "admin",
+            },
+        )
+        if created:
+            user.set_password(spec["password"])
+            user.save(update_fields=["password"])
+        users[spec["username"]] = user
+    return users
+
+
+@transaction.atomic
+def demo_load() -> DemoLoadResult:
+    region = region_ensure(
+        name=demo.REGION["name"], slug=demo.REGION["slug"], pdus=demo.REGION["pdus"]
+    )
+    framework = framework_load_file(path=FRAMEWORK_FILE).framework
+    users = demo_users_ensure()
+    inspection = Inspection.objects.filter(slug=demo.INSPECTION["slug"]).first()
+    if inspection is not None:
+        return DemoLoadResult(
+            inspection=inspection,
+            created=False,
+            cases=inspection.cases.count(),
+            answers=Answer.objects.filter(case__inspection=inspection).count(),
+        )
+
+    inspection = inspection_create(
+        region=region, framework=framework, lead=users["lead"], **demo.INSPECTION
+    )
+    inspectors = [u for name, u in users.items() if name.startswith("inspector")]
+    for inspector in inspectors:
+        membership_set(inspection=inspection, user=inspector, role=Membership.Role.INSPECTOR)
+    context_facts_replace(inspection=inspection, facts=demo.CONTEXT_FACTS)
+    recommendations_replace(
+        inspection=inspection,
+        addressee=Recommendation.Addressee.REGION,
+        texts=demo.REGIONAL_RECOMMENDATIONS,
+    )
+    recommendations_replace(
+        inspection=inspection,
+        addressee=Recommendation.Addressee.HMPPS,
+        texts=demo.HMPPS_RECOMMENDATIONS,
+    )
+
+    data = json.loads(CASES_FILE.read_text(encoding="utf-8"))
+    pdus = {p.code: p for p in region.pdus.all()}
+    profiles = []
+    for n, raw in enumerate(data["cases"]):
+        profile = {k: v for k, v in raw.items() if k != "answers"}
+        profile["pdu"] = pdus[profile["pdu"]]
+        profile["inspector"] = inspectors[n % len(inspectors)]
+        profile["status"] = Case.Status.MODERATED
+        profiles.append(profile)
+    cases = cases_bulk_create(inspection=inspection, profiles=profiles)
+    questions = {q.code: q for q in framework.questions.all()}
+    rows = [
+        (case, questions[code], value, rationale, case.inspector)
+        for case, raw in zip(cases, data["cases"], strict=True)
+        for code, (value, rationale) in raw["answers"].items()
+    ]
+    answers = answers_bulk_create(rows=rows, source="demo")
+    inspection.status = Inspection.Status.MODERATION
+    inspection.save(update_fields=["status"])
+    return DemoLoadResult(inspection=inspection, created=True, cases=len(cases), answers=answers)

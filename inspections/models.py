@@ -1,0 +1,280 @@
+"""Regions, PDUs, versioned question frameworks, inspections and who is on them."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Region(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PDU(models.Model):
+    """A Probation Delivery Unit of a region."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="pdus")
+    code = models.SlugField(max_length=20, help_text="Short code, unique within the region.")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["region", "name"]
+        verbose_name = "PDU"
+        verbose_name_plural = "PDUs"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["region", "code"], name="pdu_code_unique_in_region"),
+            models.UniqueConstraint(fields=["region", "name"], name="pdu_name_unique_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Framework(models.Model):
+    """One version of the question bank. A version that answers use is never changed."""
+
+    slug = models.SlugField(max_length=50)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    source = models.TextField(blank=True, help_text="Where the wording comes from.")
+    licence = models.TextField(blank=True)
+    checksum = models.CharField(max_length=64, help_text="SHA-256 of the file it was loaded from.")
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["slug", "version"], name="framework_version_unique"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="framework_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def in_use(self) -> bool:
+        from cases.models import Answer
+
+        return Answer.objects.filter(question__framework=self).exists()
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        KEY = "key", "Key question"
+        PROMPT = "prompt", "Prompt"
+        SUPPLEMENTARY = "supplementary", "Supplementary question"
+
+    class QuestionSet(models.TextChoices):
+        CORE = "core", "Core"
+        ADJUSTED = "adjusted", "Adjusted (contact suspended)"
+
+    class AppliesWhen(models.TextChoices):
+        """The case flag that makes a supplementary question relevant (blank: every case)."""
+
+        ALWAYS = "", "Every case"
+        COURT_WORK = "court_work", "The case had pre-sentence court work"
+        CURFEW = "curfew_considered", "A curfew was considered"
+        RELEASED = "released_from_custody", "Released from custody in the period"
+        CHILDREN = "risk_to_children", "There were risks to children"
+        MAPPA = "mappa_eligible", "The case was MAPPA eligible"
+        OVERSIGHT = "oversight_required", "Management oversight was required"
+        INTERVIEW = "practitioner_interviewed", "The practitioner was interviewed"
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=10)
+    text = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="prompts"
+    )
+    area = models.CharField(max_length=50, blank=True)
+    topic = models.CharField(max_length=50, blank=True)
+    question_set = models.CharField(
+        max_length=10, choices=QuestionSet.choices, default=QuestionSet.CORE
+    )
+    na_allowed = models.BooleanField(default=False)
+    applies_when = models.CharField(
+        max_length=30, choices=AppliesWhen.choices, blank=True, default=AppliesWhen.ALWAYS
+    )
+    wording_status = models.CharField(max_length=30, blank=True)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["framework", "code"], name="question_code_unique"),
+            models.UniqueConstraint(fields=["framework", "order"], name="question_order_unique"),
+            models.CheckConstraint(
+                condition=(Q(kind="prompt") & Q(parent__isnull=False))
+                | (~Q(kind="prompt") & Q(parent__isnull=True)),
+                name="question_only_prompts_have_parent",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["key", "prompt", "supplementary"]),
+                name="question_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(question_set__in=["core", "adjusted"]),
+                name="question_set_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.text}"
+
+
+class InspectionQuerySet(models.QuerySet["Inspection"]):
+    def visible_to(self, user: Any) -> InspectionQuerySet:
+        """Inspections the user may see: administrators see all; others those they are on."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if getattr(user, "is_superuser", False):
+            return self
+        return self.filter(memberships__user=user).distinct()
+
+    def led_by(self, user: Any) -> InspectionQuerySet:
+        if getattr(user, "is_superuser", False):
+            return self
+        return self.filter(
+            memberships__user=user, memberships__role=Membership.Role.LEAD
+        ).distinct()
+
+
+class Inspection(models.Model):
+    class Status(models.TextChoices):
+        SETUP = "setup", "Set-up"
+        FIELDWORK = "fieldwork", "Fieldwork"
+        MODERATION = "moderation", "Moderation"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(max_length=60, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="inspections")
+    title = models.CharField(max_length=200)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="inspections")
+    case_window_start = models.DateField("cases commenced from")
+    case_window_end = models.DateField("cases commenced to")
+    fieldwork_start = models.DateField(null=True, blank=True)
+    fieldwork_end = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SETUP)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InspectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-case_window_start", "slug"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(case_window_end__gte=models.F("case_window_start")),
+                name="inspection_case_window_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(fieldwork_start__isnull=True)
+                | Q(fieldwork_end__isnull=True)
+                | Q(fieldwork_end__gte=models.F("fieldwork_start")),
+                name="inspection_fieldwork_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["setup", "fieldwork", "moderation", "published"]),
+                name="inspection_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Membership(models.Model):
+    """Who is on an inspection, and as what. Administrators (superusers) need no membership."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead inspector"
+        INSPECTOR = "inspector", "Inspector"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["inspection", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=["lead", "inspector"]), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()}) on {self.inspection}"
+
+
+class ContextFact(models.Model):
+    """A key contextual fact of the report: not case-derived, so recorded as given."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="context_facts"
+    )
+    order = models.PositiveIntegerField()
+    group = models.CharField(
+        max_length=200, blank=True, help_text="Heading shared by several facts, if any."
+    )
+    label = models.CharField(max_length=300)
+    value = models.CharField(max_length=100)
+    as_at = models.CharField(max_length=100, blank=True, help_text="e.g. 'on 30 June 2025'.")
+    source = models.TextField(blank=True, help_text="Footnoted source.")
+
+    class Meta:
+        ordering = ["inspection", "order"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["inspection", "order"], name="context_fact_order_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label}: {self.value}"
+
+
+class Recommendation(models.Model):
+    class Addressee(models.TextChoices):
+        REGION = "region", "Region"
+        HMPPS = "hmpps", "HMPPS"
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    addressee = models.CharField(max_length=10, choices=Addressee.choices)
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["inspection", "addressee", "number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["inspection", "addressee", "number"], name="recommendation_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(addressee__in=["region", "hmpps"]),
+                name="recommendation_addressee_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="recommendation_number_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_addressee_display()} {self.number}"

@@ -1,0 +1,89 @@
+"""Synthetic inspections of any size, for benchmarks and load tests (never real data)."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cases.models import Case
+from cases.services import answers_bulk_create, cases_bulk_create
+from inspections.models import Framework, Inspection, Region
+from inspections.services import inspection_create
+
+_RATIONALE = {
+    "yes": "Synthetic rationale: sufficient for this question on the evidence recorded.",
+    "no": "Synthetic rationale: not sufficient; the evidence recorded falls short.",
+    "na": "Synthetic rationale: not applicable to this case.",
+}
+
+
+@transaction.atomic
+def synthetic_inspection_create(
+    *, slug: str, cases: int, seed: int, region: Region, framework: Framework
+) -> Inspection:
+    if cases < 1 or cases > 999_999:
+        raise ValidationError("The number of cases must be between 1 and 999,999.")
+    if Inspection.objects.filter(slug=slug).exists():
+        raise ValidationError(f"An inspection with slug {slug!r} already exists.")
+    pdus = list(region.pdus.all())
+    if not pdus:
+        raise ValidationError(f"Region {region} has no PDUs.")
+    rng = random.Random(seed)
+    start = date(2025, 4, 28)
+    inspection = inspection_create(
+        slug=slug,
+        region=region,
+        title=f"Synthetic inspection {slug} ({cases:,} cases)",
+        framework=framework,
+        case_window_start=start,
+        case_window_end=start + timedelta(days=11),
+    )
+    profiles: list[dict[str, Any]] = []
+    for n in range(1, cases + 1):
+        mappa = rng.random() < 0.34
+        released = rng.random() < 0.27
+        profiles.append(
+            {
+                "reference": f"SYN-{n:06d}",
+                "pdu": pdus[rng.randrange(len(pdus))],
+                "commenced_on": start + timedelta(days=rng.randrange(12)),
+                "sentence_type": Case.SentenceType.LICENCE
+                if released
+                else rng.choice([Case.SentenceType.COMMUNITY_ORDER, Case.SentenceType.SUSPENDED]),
+                "setting": Case.Setting.CUSTODY_LICENCE if released else Case.Setting.COMMUNITY,
+                "rosh": rng.choices([c.value for c in Case.Rosh], weights=[5, 62, 23, 5, 5])[0],
+                "mappa_eligible": mappa,
+                "mappa_category": rng.choice([1, 2, 2, 3]) if mappa else None,
+                "mappa_level": rng.choices([1, 2, 3], weights=[90, 8, 2])[0] if mappa else None,
+                "practitioner_grade": rng.choice([c.value for c in Case.Grade][:3]),
+                "adjusted_questions": False,
+                "court_work": not released and rng.random() < 0.9,
+                "curfew_considered": rng.random() < 0.28,
+                "released_from_custody": released,
+                "risk_to_children": rng.random() < 0.85,
+                "oversight_required": True,
+                "practitioner_interviewed": rng.random() < 0.75,
+                "domestic_abuse": rng.random() < 0.5,
+                "violence": rng.random() < 0.5,
+                "status": Case.Status.SUBMITTED,
+            }
+        )
+    created = cases_bulk_create(inspection=inspection, profiles=profiles, validate=False)
+    questions = list(framework.questions.all())
+    rows = []
+    for case in created:
+        for question in questions:
+            if not case.question_applies(question):
+                continue
+            value = "yes" if rng.random() < 0.45 else "no"
+            if question.na_allowed and rng.random() < 0.08:
+                value = "na"
+            rows.append((case, question, value, _RATIONALE[value], None))
+    answers_bulk_create(rows=rows, source="synthetic")
+    inspection.status = Inspection.Status.MODERATION
+    inspection.save(update_fields=["status"])
+    return inspection

@@ -1,0 +1,65 @@
+"""Output serializers of the scores contract (GET /api/v1/inspections/<slug>/scores/).
+
+The field names are a public contract: extend, never rename or remove.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class QuestionScoreSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+    kind = serializers.CharField(help_text="key, prompt or supplementary")
+    parent = serializers.CharField(allow_null=True, help_text="The key question of a prompt.")
+    yes = serializers.IntegerField()
+    no = serializers.IntegerField()
+    not_applicable = serializers.IntegerField(
+        help_text="Answered not applicable, or the question does not apply to the case."
+    )
+    unanswered = serializers.IntegerField()
+    relevant = serializers.IntegerField(help_text="yes + no: the base of the percentage.")
+    percent = serializers.IntegerField(
+        allow_null=True,
+        help_text="Percentage Yes as published: a whole number, halves rounded up; "
+        "null when no case is relevant.",
+    )
+    exact = serializers.FloatField(allow_null=True, help_text="Percentage Yes before rounding.")
+    ci_low = serializers.FloatField(allow_null=True, help_text="Wilson 95% interval, low end (%).")
+    ci_high = serializers.FloatField(
+        allow_null=True, help_text="Wilson 95% interval, high end (%)."
+    )
+
+
+class GroupScoresSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    label = serializers.CharField()
+    cases = serializers.IntegerField()
+    questions = QuestionScoreSerializer(many=True)
+
+
+class ProfileRowSerializer(serializers.Serializer):
+    group = serializers.CharField()
+    label = serializers.CharField()
+    cases = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class BreakdownsSerializer(serializers.Serializer):
+    pdu = GroupScoresSerializer(many=True)
+    mappa = GroupScoresSerializer(many=True)
+    rosh = GroupScoresSerializer(many=True)
+
+
+class ProfileSerializer(serializers.Serializer):
+    rosh = ProfileRowSerializer(many=True)
+    mappa = ProfileRowSerializer(many=True)
+
+
+class InspectionScoresSerializer(serializers.Serializer):
+    inspection = serializers.SlugField(source="inspection.slug")
+    cases = serializers.IntegerField()
+    questions = QuestionScoreSerializer(many=True)
+    breakdowns = BreakdownsSerializer()
+    profile = ProfileSerializer()

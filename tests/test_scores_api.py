@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from inspections.models import Inspection, Membership
+from inspections.tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+QUESTION_FIELDS = {
+    "code",
+    "text",
+    "yes",
+    "no",
+    "not_applicable",
+    "unanswered",
+    "relevant",
+    "percent",
+    "ci_low",
+    "ci_high",
+}
+
+
+def url(slug: str) -> str:
+    return reverse("api-inspection-scores", args=[slug])
+
+
+def test_the_response_keeps_the_published_contract(demo, api_client):
+    api_client.force_authenticate(Membership.objects.get(inspection=demo, role="lead").user)
+    body = api_client.get(url(demo.slug)).json()
+    assert {"inspection", "cases", "questions", "breakdowns", "profile"} <= set(body)
+    assert body["inspection"] == "south-west-2025"
+    assert all(set(q) >= QUESTION_FIELDS for q in body["questions"])
+    assert set(body["breakdowns"]) >= {"pdu", "mappa", "rosh"}
+    for groups in body["breakdowns"].values():
+        for g in groups:
+            assert {"group", "cases", "questions"} <= set(g)
+            assert all(set(q) >= QUESTION_FIELDS for q in g["questions"])
+    for rows in body["profile"].values():
+        assert all({"group", "cases", "percent"} <= set(r) for r in rows)
+    c1 = next(q for q in body["questions"] if q["code"] == "C1")
+    assert c1["ci_low"] < c1["percent"] < c1["ci_high"]
+
+
+def test_an_inspection_without_cases_scores_null_not_zero(framework, api_client):
+    from inspections.tests.factories import InspectionFactory
+
+    inspection = InspectionFactory(framework=framework)
+    lead = MembershipFactory(inspection=inspection, role=Membership.Role.LEAD).user
+    api_client.force_authenticate(lead)
+    body = api_client.get(url(inspection.slug)).json()
+    assert body["cases"] == 0
+    assert body["questions"], "every question of the framework is listed"
+    for q in body["questions"]:
+        assert (q["relevant"], q["percent"], q["ci_low"], q["ci_high"]) == (0, None, None, None)
+
+
+def test_anonymous_users_are_refused(demo, api_client):
+    assert api_client.get(url(demo.slug)).status_code in (401, 403)
+
+
+def test_a_user_not_on_the_inspection_cannot_tell_it_exists(demo, api_client):
+    api_client.force_authenticate(UserFactory())
+    assert api_client.get(url(demo.slug)).status_code == 404
+    assert api_client.get(url("no-such-inspection")).status_code == 404
+
+
+def test_an_inspector_on_the_inspection_may_read_its_scores(demo, api_client):
+    inspector = MembershipFactory(inspection=demo, role=Membership.Role.INSPECTOR).user
+    api_client.force_authenticate(inspector)
+    assert api_client.get(url(demo.slug)).status_code == 200
+
+
+def test_token_authentication_works(demo, api_client):
+    from rest_framework.authtoken.models import Token
+
+    lead = Membership.objects.get(inspection=demo, role="lead").user
+    token = Token.objects.create(user=lead)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert api_client.get(url(demo.slug)).status_code == 200
+
+
+def _queries_for(slug: str, api_client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = api_client.get(url(slug))
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_query_count_does_not_grow_with_the_number_of_cases(demo, api_client):
+    call_command("generate_synthetic", slug="big", cases=2000, seed=7)
+    admin = UserFactory(username="root", is_superuser=True)
+    api_client.force_authenticate(admin)
+    small = _queries_for(demo.slug, api_client)
+    big = _queries_for("big", api_client)
+    assert Inspection.objects.get(slug="big").cases.count() == 2000
+    assert small == big
+    # The fixed number: inspection, questions, PDUs, one grouped scan of cases, one of answers.
+    assert big == 5
