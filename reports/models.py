@@ -1,1 +1,151 @@
+"""The regional report: its narrative sections, its builds (HTML and PDF) and published versions.
+
+Figures are never stored here: the narrative holds data references (reports.references) that
+each build fills from scoring.selectors.inspection_scores.
+"""
+
 from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from inspections.models import Inspection
+
+
+class Section(models.TextChoices):
+    """The narrative sections of the report, in the order the published report prints them."""
+
+    JUDGEMENT = "judgement", "Chief Inspector’s judgement"
+    CONTEXT = "context", "Context"
+    COMMENTARY = "commentary", "Inspection commentary"
+    FOLLOW_UP = "follow_up", "Follow-up activity"
+    FURTHER_INFORMATION = "further_information", "Further information"
+
+
+class ReportSection(models.Model):
+    """One narrative section, written in Markdown with data references such as {{percent C2}}."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="report_sections"
+    )
+    key = models.CharField(max_length=30, choices=Section.choices)
+    body = models.TextField(blank=True)
+    # Optimistic concurrency: a save names the version it was edited from.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["inspection", "key"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["inspection", "key"], name="report_section_unique"),
+            models.CheckConstraint(
+                condition=Q(key__in=[c.value for c in Section]), name="report_section_key_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection}: {self.get_key_display()}"
+
+
+class ReportBuild(models.Model):
+    """One run of the report build (a Celery task) and the files it produced."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Building"
+        SUCCEEDED = "succeeded", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Step(models.TextChoices):
+        WAITING = "waiting", "Waiting for a worker"
+        DATA = "data", "Reading the case data and scores"
+        HTML = "html", "Writing the HTML report"
+        PDF = "pdf", "Writing the PDF report"
+        DONE = "done", "Finished"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="builds")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField(max_length=20, choices=Step.choices, default=Step.WAITING)
+    error = models.TextField(blank=True, help_text="Why the build failed, for the author.")
+    attempts = models.PositiveIntegerField(default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The manifest printed in the report's footer.
+    framework_slug = models.CharField(max_length=50, blank=True)
+    framework_version = models.PositiveIntegerField(null=True, blank=True)
+    data_sha256 = models.CharField(max_length=64, blank=True)
+    content_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Narrative, recommendations and contextual facts."
+    )
+    built_at = models.DateTimeField(null=True, blank=True)
+    # Paths relative to MEDIA_ROOT; set only once the file is complete (os.replace).
+    html_file = models.CharField(max_length=300, blank=True)
+    pdf_file = models.CharField(max_length=300, blank=True)
+    html_seconds = models.FloatField(null=True, blank=True)
+    pdf_seconds = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="report_build_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded")
+                | (~Q(html_file="") & ~Q(pdf_file="") & ~Q(data_sha256="")),
+                name="report_build_succeeded_has_files",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["inspection", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Build {self.pk} of {self.inspection} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ReportVersion(models.Model):
+    """A published version: frozen copies of a build's files. Never changed once written."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="report_versions"
+    )
+    number = models.PositiveIntegerField()
+    build = models.ForeignKey(ReportBuild, on_delete=models.PROTECT, related_name="versions")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(auto_now_add=True)
+    framework_slug = models.CharField(max_length=50)
+    framework_version = models.PositiveIntegerField()
+    data_sha256 = models.CharField(max_length=64)
+    built_at = models.DateTimeField()
+    html_file = models.CharField(max_length=300)
+    pdf_file = models.CharField(max_length=300)
+    html_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["inspection", "-number"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["inspection", "number"], name="report_version_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="report_version_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection} report, version {self.number}"

@@ -22,6 +22,7 @@ from inspections.services import (
     recommendations_replace,
     region_ensure,
 )
+from reports.demo import demo_report_write
 
 DEMO_DIR = Path(__file__).resolve().parent
 FRAMEWORK_FILE = DEMO_DIR.parent / "frameworks" / "dipp-v1.json"
@@ -66,6 +67,7 @@ def demo_load() -> DemoLoadResult:
     users = demo_users_ensure()
     inspection = Inspection.objects.filter(slug=demo.INSPECTION["slug"]).first()
     if inspection is not None:
+        demo_report_write(inspection)  # an older demo database gains the report narrative
         return DemoLoadResult(
             inspection=inspection,
             created=False,
@@ -110,4 +112,5 @@ def demo_load() -> DemoLoadResult:
     answers = answers_bulk_create(rows=rows, source="demo")
     inspection.status = Inspection.Status.MODERATION
     inspection.save(update_fields=["status"])
+    demo_report_write(inspection)
     return DemoLoadResult(inspection=inspection, created=True, cases=len(cases), answers=answers)

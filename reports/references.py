@@ -1,0 +1,221 @@
+"""Data references: how a figure is written in the report's narrative.
+
+A figure is never typed into the narrative. The author writes a reference that every build fills
+from the scoring engine (scoring.selectors.inspection_scores), so the prose cannot drift from the
+case data. Syntax, one reference between double braces::
+
+    {{percent C2}}                  59 per cent   share of relevant cases answered Yes
+    {{percent S4 no}}               41 per cent   ... answered No
+    {{n_of_m S3}}                   15 out of 18  Yes answers out of relevant cases
+    {{n_of_m S4 no}}                seven out of 17
+    {{count S6}}                    eight         Yes answers (also: no, relevant)
+    {{count cases}}                 64            cases inspected
+    {{count profile.mappa.eligible}}    22        cases in a profile group
+    {{share profile.rosh.medium}}   63 per cent   a profile group's share of all cases
+
+Options after the target, in any order: `yes` (the default) / `no` / `relevant` choose what is
+counted; `numerals` keeps one to nine as digits; `capital` capitalises the first letter (for a
+figure that opens a sentence); `symbol` writes a percentage as "59%" instead of "59 per cent".
+
+House style, as the published reports: whole numbers one to nine in words ("seven out of 17"),
+10 and above in numerals; percentages rounded as published (halves up).
+
+Profile tables and groups are those of InspectionScores.profile: rosh (low, medium,
+high_very_high, not_assessed) and mappa (not_eligible, eligible, level_1, level_2, level_3).
+
+An unknown kind, target, option, or a percentage of a question with no relevant cases is a
+ReferenceProblem: the author sees it when saving or previewing, and a build refuses to start.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scoring.arithmetic import percent_published
+from scoring.selectors import InspectionScores, QuestionScore
+
+REFERENCE_RE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
+
+KINDS = ("percent", "n_of_m", "count", "share")
+COUNT_OPTIONS = ("yes", "no", "relevant")
+STYLE_OPTIONS = ("numerals", "capital", "symbol")
+
+_WORDS = {
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+}
+
+
+def number_words(n: int, *, numerals: bool = False) -> str:
+    """One to nine in words, everything else in numerals (house style)."""
+    if not numerals and n in _WORDS:
+        return _WORDS[n]
+    return f"{n:,}"
+
+
+@dataclass(frozen=True)
+class ReferenceProblem:
+    """A reference that cannot be filled; `line` counts from 1 within its section."""
+
+    reference: str
+    message: str
+    line: int = 0
+    section: str = ""
+    # True when the reference is well formed but the data cannot fill it yet (no relevant
+    # cases): the text may be saved, but the report cannot be built until the data is there.
+    awaiting_data: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.section}, line {self.line}: " if self.section else ""
+        return f"{where}{{{{{self.reference}}}}} – {self.message}"
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, *, awaiting_data: bool = False) -> None:
+        super().__init__(message)
+        self.awaiting_data = awaiting_data
+
+
+def _question(scores: InspectionScores, code: str) -> QuestionScore:
+    try:
+        return scores.question(code)
+    except KeyError:
+        known = ", ".join(q.code for q in scores.questions)
+        raise _Problem(f"there is no question {code} in this framework (known: {known})") from None
+
+
+def _profile(scores: InspectionScores, target: str) -> tuple[int, int]:
+    parts = target.split(".")
+    if len(parts) != 3:
+        raise _Problem("a profile reference is profile.TABLE.GROUP, e.g. profile.rosh.medium")
+    _, table, group = parts
+    if table not in scores.profile:
+        raise _Problem(
+            f"there is no profile table {table!r} (known: {', '.join(sorted(scores.profile))})"
+        )
+    for row in scores.profile[table]:
+        if row.group == group:
+            return row.cases, row.total
+    known = ", ".join(r.group for r in scores.profile[table])
+    raise _Problem(f"there is no group {group!r} in profile.{table} (known: {known})")
+
+
+def _percent(part: int, whole: int) -> int:
+    value = percent_published(part, whole)
+    assert value is not None  # callers have checked that the whole is not zero
+    return value
+
+
+def _percent_text(value: int, *, symbol: bool) -> str:
+    return f"{value}%" if symbol else f"{value} per cent"
+
+
+def resolve(reference: str, scores: InspectionScores) -> str:
+    """The text a reference stands for, or raise _Problem saying why it cannot be filled."""
+    words = reference.split()
+    if len(words) < 2:
+        raise _Problem(
+            "a reference is a kind and a target, e.g. {{percent C2}} or {{n_of_m S3}}; "
+            f"kinds: {', '.join(KINDS)}"
+        )
+    kind, target, *options = words
+    if kind not in KINDS:
+        raise _Problem(f"unknown kind {kind!r} (use one of: {', '.join(KINDS)})")
+    for option in options:
+        if option not in COUNT_OPTIONS + STYLE_OPTIONS:
+            raise _Problem(
+                f"unknown option {option!r} (use: {', '.join(COUNT_OPTIONS + STYLE_OPTIONS)})"
+            )
+    counted = [o for o in options if o in COUNT_OPTIONS]
+    if len(counted) > 1:
+        raise _Problem(f"choose one of {', '.join(COUNT_OPTIONS)}, not {' and '.join(counted)}")
+    what = counted[0] if counted else "yes"
+    numerals = "numerals" in options
+    symbol = "symbol" in options
+    text = _resolve(kind, target, what, numerals=numerals, symbol=symbol, scores=scores)
+    if "capital" in options:
+        text = text[:1].upper() + text[1:]
+    return text
+
+
+def _resolve(
+    kind: str, target: str, what: str, *, numerals: bool, symbol: bool, scores: InspectionScores
+) -> str:
+    num: Callable[[int], str] = lambda n: number_words(n, numerals=numerals)  # noqa: E731
+    if target.startswith("profile."):
+        cases, total = _profile(scores, target)
+        if kind == "count":
+            return num(cases)
+        if kind == "share":
+            if total == 0:
+                raise _Problem(
+                    "there are no cases yet, so there is no share to give", awaiting_data=True
+                )
+            return _percent_text(_percent(cases, total), symbol=symbol)
+        raise _Problem(f"{kind} needs a question; a profile group takes count or share")
+    if target == "cases":
+        if kind != "count":
+            raise _Problem("the target cases takes only count, e.g. {{count cases}}")
+        return num(scores.cases)
+    if kind == "share":
+        raise _Problem("share is for profile groups, e.g. {{share profile.rosh.medium}}")
+    question = _question(scores, target)
+    if kind == "count":
+        return num({"yes": question.yes, "no": question.no, "relevant": question.relevant}[what])
+    if question.relevant == 0:
+        raise _Problem(
+            f"{target} has no relevant cases yet, so there is no figure to give",
+            awaiting_data=True,
+        )
+    if what == "relevant":
+        raise _Problem(f"{kind} counts yes or no answers, not relevant")
+    part = question.yes if what == "yes" else question.no
+    if kind == "percent":
+        return _percent_text(_percent(part, question.relevant), symbol=symbol)
+    return f"{num(part)} out of {num(question.relevant)}"
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def fill(
+    text: str, scores: InspectionScores, *, section: str = ""
+) -> tuple[str, list[ReferenceProblem]]:
+    """The text with every reference filled, and the problems of those that could not be.
+
+    A reference that cannot be filled is left as written, so a preview shows where it is.
+    """
+    problems: list[ReferenceProblem] = []
+
+    def substitute(match: re.Match[str]) -> str:
+        try:
+            return resolve(match.group(1), scores)
+        except _Problem as exc:
+            problems.append(
+                ReferenceProblem(
+                    reference=match.group(1),
+                    message=str(exc),
+                    line=_line_of(text, match.start()),
+                    section=section,
+                    awaiting_data=exc.awaiting_data,
+                )
+            )
+            return match.group(0)
+
+    return REFERENCE_RE.sub(substitute, text), problems
+
+
+def problems_in(
+    text: str, scores: InspectionScores, *, section: str = ""
+) -> list[ReferenceProblem]:
+    return fill(text, scores, section=section)[1]

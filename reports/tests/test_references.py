@@ -1,0 +1,128 @@
+"""Data references in the narrative: syntax, house style, and the errors an author sees."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from reports.references import fill, number_words, problems_in, resolve
+from scoring.selectors import InspectionScores, ProfileRow, QuestionScore
+
+
+def _q(code: str, yes: int, no: int, na: int = 0) -> QuestionScore:
+    return QuestionScore(
+        code=code,
+        text=code,
+        kind="key",
+        parent=None,
+        yes=yes,
+        no=no,
+        not_applicable=na,
+        unanswered=0,
+    )
+
+
+@pytest.fixture
+def scores() -> InspectionScores:
+    # Counts shaped like the South West figures, built by hand so each test can vary one.
+    return InspectionScores(
+        inspection=None,  # type: ignore[arg-type]
+        cases=64,
+        questions=[
+            _q("C2", 38, 26),
+            _q("S3", 15, 3, 46),
+            _q("S4", 10, 7, 47),
+            _q("S6", 8, 14, 42),
+            _q("S9", 0, 0, 64),
+        ],
+        breakdowns={},
+        profile={
+            "rosh": [ProfileRow("low", "Low", 3, 64), ProfileRow("medium", "Medium", 40, 64)],
+            "mappa": [
+                ProfileRow("eligible", "MAPPA eligible", 22, 64),
+                ProfileRow("level_1", "Level 1", 20, 64),
+            ],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("reference", "expected"),
+    [
+        ("percent C2", "59 per cent"),
+        ("percent C2 symbol", "59%"),
+        ("percent S4 no", "41 per cent"),
+        ("n_of_m S3", "15 out of 18"),
+        ("n_of_m S4 no", "seven out of 17"),
+        ("n_of_m S4 no numerals", "7 out of 17"),
+        ("count S6", "eight"),
+        ("count S6 capital", "Eight"),
+        ("count S6 no", "14"),
+        ("count S6 relevant", "22"),
+        ("count cases", "64"),
+        ("count profile.mappa.eligible", "22"),
+        ("count profile.mappa.level_1", "20"),
+        ("count profile.rosh.low", "three"),
+        ("share profile.rosh.low symbol", "5%"),
+        # 40 of 64 is 62.5%: published rounding takes halves up.
+        ("share profile.rosh.medium", "63 per cent"),
+    ],
+)
+def test_each_reference_kind_renders_in_house_style(scores, reference, expected):
+    assert resolve(reference, scores) == expected
+
+
+def test_fill_replaces_every_reference_in_prose(scores):
+    text, problems = fill(
+        "In {{ n_of_m S4 no }} relevant cases; planning met the standard in {{percent C2}}.", scores
+    )
+    assert problems == []
+    assert text == "In seven out of 17 relevant cases; planning met the standard in 59 per cent."
+
+
+@pytest.mark.parametrize(
+    ("reference", "message_part"),
+    [
+        ("percent Z9", "there is no question Z9"),
+        ("ratio C2", "unknown kind 'ratio'"),
+        ("percent", "a reference is a kind and a target"),
+        ("percent C2 loudly", "unknown option 'loudly'"),
+        ("percent C2 yes no", "choose one of"),
+        ("count profile.rosh.purple", "no group 'purple'"),
+        ("count profile.colour.red", "no profile table 'colour'"),
+        ("share C2", "share is for profile groups"),
+        ("percent profile.rosh.low", "a profile group takes count or share"),
+        ("percent cases", "takes only count"),
+    ],
+)
+def test_an_unknown_or_malformed_reference_is_a_blocking_problem(scores, reference, message_part):
+    problems = problems_in(f"Line one.\nSee {{{{{reference}}}}} here.", scores, section="Context")
+    assert len(problems) == 1
+    problem = problems[0]
+    assert message_part in problem.message
+    assert problem.line == 2
+    assert not problem.awaiting_data
+    assert str(problem).startswith("Context, line 2: {{")
+
+
+def test_a_question_with_no_relevant_cases_is_a_problem_awaiting_data(scores):
+    text, problems = fill("Staff said so ({{percent S9}}).", scores)
+    assert [p.awaiting_data for p in problems] == [True]
+    assert "S9 has no relevant cases" in problems[0].message
+    # Left as written, so a preview shows the author where it is.
+    assert "{{percent S9}}" in text
+
+
+def test_counting_a_question_with_no_relevant_cases_is_allowed(scores):
+    assert resolve("count S9", scores) == "0"
+
+
+@given(st.integers(min_value=0, max_value=10_000_000))
+def test_numbers_from_ten_up_and_zero_are_numerals(n):
+    text = number_words(n)
+    if 1 <= n <= 9:
+        assert text.isalpha()
+    else:
+        assert text.replace(",", "") == str(n)
+    assert number_words(n, numerals=True).replace(",", "") == str(n)
