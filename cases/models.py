@@ -122,6 +122,14 @@ class Case(models.Model):
         blank=True,
         related_name="allocated_cases",
     )
+    # An inspector the lead asks to moderate (second-mark) this case; the lead always may.
+    second_marker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="second_marked_cases",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -241,3 +249,49 @@ class AnswerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.question.code}: {self.old_value or '-'} -> {self.new_value}"
+
+
+class ModerationReview(models.Model):
+    """A second marker's verdict on one key-question judgement of a submitted case.
+
+    Both judgements are kept: the inspector's value as it stood when reviewed, and the
+    moderator's (the same value when they agree). A disagreement returns the case; the
+    inspector's correction then goes through answer_record, so the answer that the scoring
+    engine counts is the moderated one, and its history shows the change.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="reviews")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # Who made the judgement under review (the case's inspector at the time).
+    marker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    agrees = models.BooleanField()
+    inspector_value = models.CharField(max_length=3, choices=Answer.Value.choices)
+    moderator_value = models.CharField(max_length=3, choices=Answer.Value.choices)
+    comment = models.TextField(blank=True)
+    round = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "round", "question__order"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["case", "question", "round"], name="review_one_per_question_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(agrees=False) | Q(inspector_value=models.F("moderator_value")),
+                name="review_agreement_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(agrees=True) | ~Q(comment=""),
+                name="review_disagreement_has_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verdict = "agrees" if self.agrees else "disagrees"
+        return f"{self.case} {self.question.code}: {verdict}"

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
-from cases.models import Answer, AnswerChange, Case
+from cases.models import Answer, AnswerChange, Case, ModerationReview
 from inspections.models import PDU, Inspection, Question
 
 PROFILE_FIELDS = (
@@ -293,3 +295,395 @@ def _answers_copy(*, rows: list[tuple[Case, Question, str, str, Any]], source: s
             [source, case_ids],
         )
     return len(rows)
+
+
+# --- Web pages: saving a page of answers, submission, allocation, moderation, CSV import ---
+
+
+@dataclass(frozen=True)
+class PageAnswer:
+    """One question's input from a page: the value (blank: untouched), rationale, and the
+    answer version the page was rendered with (0: no answer then)."""
+
+    question: Question
+    value: str
+    rationale: str
+    expected_version: int
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A question whose answer changed after the page was opened: what the page had and what
+    the answer is now."""
+
+    question: Question
+    yours_value: str
+    yours_rationale: str
+    current: Answer | None
+
+
+class PageStaleError(Exception):
+    """Some answers on the page changed since it was opened; nothing was saved."""
+
+    def __init__(self, conflicts: list[Conflict]) -> None:
+        super().__init__("Answers changed since the page was opened.")
+        self.conflicts = conflicts
+
+
+@transaction.atomic
+def case_answers_save(
+    *, case: Case, answers: list[PageAnswer], by: Any, reason: str = "", source: str = "web"
+) -> int:
+    """Save every answer of one page, all or nothing; returns how many answers changed.
+
+    A page whose answers changed since it was rendered is refused whole (PageStaleError names
+    every changed question). A repeat of the same request (a double-click on Save) finds the
+    answers already as submitted and changes nothing, instead of reporting itself as a conflict.
+    """
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    current = {
+        a.question_id: a
+        for a in Answer.objects.filter(
+            case=locked, question__in=[p.question for p in answers]
+        ).select_related("answered_by")
+    }
+    conflicts = []
+    for page in answers:
+        answer = current.get(page.question.pk)
+        version = answer.version if answer else 0
+        if version == page.expected_version:
+            continue
+        same = answer is not None and (
+            (answer.value, answer.rationale) == (page.value, page.rationale.strip())
+        )
+        if not same:
+            conflicts.append(Conflict(page.question, page.value, page.rationale, answer))
+    if conflicts:
+        raise PageStaleError(conflicts)
+    changed = 0
+    for page in answers:
+        if not page.value:
+            continue
+        answer = current.get(page.question.pk)
+        if answer is not None and (answer.value, answer.rationale) == (
+            page.value,
+            page.rationale.strip(),
+        ):
+            continue
+        answer_record(
+            case=locked,
+            question=page.question,
+            value=page.value,
+            rationale=page.rationale,
+            by=by,
+            expected_version=answer.version if answer else 0,
+            reason=reason,
+            source=source,
+        )
+        changed += 1
+    return changed
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a case cannot be submitted yet: which question, which field, and what to do."""
+
+    question: Question
+    field: str  # "value" or "rationale"
+    message: str
+
+
+class IncompleteCaseError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} answers are missing or incomplete.")
+        self.problems = problems
+
+
+def case_questions(case: Case) -> list[Question]:
+    """The framework's questions that apply to this case, in order."""
+    questions = Question.objects.filter(framework_id=case.inspection.framework_id).select_related(
+        "parent"
+    )
+    return [q for q in questions.order_by("order") if case.question_applies(q)]
+
+
+def case_problems(
+    case: Case, questions: list[Question], answers: dict[int, Answer]
+) -> list[Problem]:
+    """What stops submission: every applicable question needs an answer; a key-question
+    judgement, and every No on a prompt, needs a rationale."""
+    problems = []
+    for q in questions:
+        answer = answers.get(q.pk)
+        if answer is None:
+            problems.append(Problem(q, "value", f"Select an answer for {q.code}"))
+            continue
+        needs_rationale = q.kind == Question.Kind.KEY or (
+            q.kind == Question.Kind.PROMPT and answer.value == Answer.Value.NO
+        )
+        if needs_rationale and not answer.rationale.strip():
+            what = "the judgement" if q.kind == Question.Kind.KEY else "the No"
+            problems.append(Problem(q, "rationale", f"Enter a rationale for {what} on {q.code}"))
+    return problems
+
+
+@transaction.atomic
+def case_submit(*, case: Case, by: Any) -> Case:
+    locked = Case.objects.select_for_update().select_related("inspection").get(pk=case.pk)
+    _check_not_published(locked.inspection)
+    if locked.status in (Case.Status.SUBMITTED, Case.Status.MODERATED):
+        return locked  # already submitted: a repeated click changes nothing
+    questions = case_questions(locked)
+    answers = {a.question_id: a for a in locked.answers.all()}
+    problems = case_problems(locked, questions, answers)
+    if problems:
+        raise IncompleteCaseError(problems)
+    locked.status = Case.Status.SUBMITTED
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+def _member_roles(inspection: Inspection) -> dict[int, str]:
+    return dict(inspection.memberships.values_list("user_id", "role"))
+
+
+@transaction.atomic
+def cases_allocate(
+    *,
+    inspection: Inspection,
+    case_ids: list[int],
+    inspector: Any,
+    second_marker: Any = None,
+    set_second_marker: bool = False,
+) -> int:
+    """Allocate cases (one or many) of an inspection to an inspector on it; optionally set
+    their second marker. Returns how many cases were allocated."""
+    _check_not_published(inspection)
+    roles = _member_roles(inspection)
+    if inspector is not None and inspector.pk not in roles:
+        raise ValidationError({"inspector": [f"{inspector} is not on this inspection."]})
+    if second_marker is not None:
+        if second_marker.pk not in roles:
+            raise ValidationError(
+                {"second_marker": [f"{second_marker} is not on this inspection."]}
+            )
+        if inspector is not None and second_marker.pk == inspector.pk:
+            raise ValidationError(
+                {"second_marker": ["The second marker must be someone other than the inspector."]}
+            )
+    if not case_ids:
+        raise ValidationError({"cases": ["Select at least one case."]})
+    cases = Case.objects.select_for_update().filter(inspection=inspection, pk__in=case_ids)
+    if len(cases) != len(set(case_ids)):
+        raise ValidationError({"cases": ["Some selected cases are not in this inspection."]})
+    fields: dict[str, Any] = {"inspector": inspector}
+    if set_second_marker:
+        fields["second_marker"] = second_marker
+    return cases.update(**fields, version=F("version") + 1)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    question: Question
+    agrees: bool
+    moderator_value: str
+    comment: str
+
+
+@transaction.atomic
+def case_moderate(*, case: Case, by: Any, verdicts: list[Verdict]) -> Case:
+    """Record a second marker's verdict on every key question of a submitted case.
+
+    All agree: the case is moderated. Any disagreement: the case returns to its inspector
+    with the comments. Both judgements are kept in ModerationReview.
+    """
+    locked = Case.objects.select_for_update().select_related("inspection").get(pk=case.pk)
+    _check_not_published(locked.inspection)
+    if locked.status != Case.Status.SUBMITTED:
+        raise ValidationError(
+            f"Case {locked.reference} is {locked.get_status_display().lower()}: only a "
+            "submitted case can be moderated."
+        )
+    if by is not None and by.pk == locked.inspector_id:
+        raise ValidationError("You cannot moderate a case allocated to you.")
+    keys = [q for q in case_questions(locked) if q.kind == Question.Kind.KEY]
+    given = {v.question.pk: v for v in verdicts}
+    errors: dict[str, list[str]] = {}
+    answers = {a.question_id: a for a in locked.answers.filter(question__in=keys)}
+    for q in keys:
+        verdict = given.get(q.pk)
+        if verdict is None:
+            errors[q.code] = [f"Say whether you agree with the judgement on {q.code}"]
+        elif not verdict.agrees and not verdict.comment.strip():
+            errors[q.code] = [f"Enter a comment explaining why you disagree on {q.code}"]
+        elif not verdict.agrees and verdict.moderator_value not in Answer.Value.values:
+            errors[q.code] = [f"Select your judgement on {q.code}"]
+    if errors:
+        raise ValidationError(errors)
+    last_round = locked.reviews.aggregate(m=Max("round"))["m"] or 0
+    reviews = []
+    for q in keys:
+        verdict = given[q.pk]
+        inspector_value = answers[q.pk].value
+        reviews.append(
+            ModerationReview(
+                case=locked,
+                question=q,
+                reviewer=by,
+                marker_id=locked.inspector_id,
+                agrees=verdict.agrees,
+                inspector_value=inspector_value,
+                moderator_value=inspector_value if verdict.agrees else verdict.moderator_value,
+                comment=verdict.comment.strip(),
+                round=last_round + 1,
+            )
+        )
+    for review in reviews:
+        review.full_clean()
+    ModerationReview.objects.bulk_create(reviews)
+    locked.status = (
+        Case.Status.MODERATED if all(r.agrees for r in reviews) else Case.Status.RETURNED
+    )
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+# CSV import: the documented columns (docs/case-import.md). Booleans are yes/no.
+CSV_REQUIRED = ("reference", "pdu", "sentence_type", "setting", "rosh", "practitioner_grade")
+CSV_BOOLEANS = (
+    "mappa_eligible",
+    "adjusted_questions",
+    "court_work",
+    "curfew_considered",
+    "released_from_custody",
+    "risk_to_children",
+    "oversight_required",
+    "practitioner_interviewed",
+    "domestic_abuse",
+    "child_safeguarding",
+    "sexual_harm",
+    "violence",
+)
+CSV_COLUMNS = (
+    *CSV_REQUIRED,
+    "commenced_on",
+    "mappa_category",
+    "mappa_level",
+    "inspector",
+    *CSV_BOOLEANS,
+)
+
+
+class CsvImportError(Exception):
+    """Rows that cannot be imported: (line number, message) pairs. Nothing was imported."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__(f"{len(problems)} problems in the file.")
+        self.problems = problems
+
+
+def _csv_bool(raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("yes", "y", "true", "1"):
+        return True
+    if value in ("", "no", "n", "false", "0"):
+        return False
+    raise ValueError(f"'{raw}' is not yes or no")
+
+
+@transaction.atomic
+def cases_import_csv(*, inspection: Inspection, raw: bytes) -> list[Case]:
+    """Import a case list; every bad row is reported with its line number, and nothing is
+    imported unless every row is good."""
+    import csv
+    import io
+    from datetime import date
+
+    _check_not_published(inspection)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CsvImportError([(0, "The file is not UTF-8 text: save it as CSV UTF-8.")]) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_REQUIRED if c not in header]
+    unknown = [c for c in header if c not in CSV_COLUMNS]
+    if missing or unknown:
+        parts = []
+        if missing:
+            parts.append(f"missing columns: {', '.join(missing)}")
+        if unknown:
+            parts.append(f"unknown columns: {', '.join(unknown)}")
+        raise CsvImportError([(1, "The header row has " + "; ".join(parts) + ".")])
+    reader.fieldnames = header
+    pdus = {p.code.upper(): p for p in inspection.region.pdus.all()}
+    members = {m.user.username: m.user for m in inspection.memberships.select_related("user").all()}
+    existing = set(inspection.cases.values_list("reference", flat=True))
+    problems: list[tuple[int, str]] = []
+    profiles: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(row.values()):
+            continue
+        row_problems: list[str] = []
+        profile: dict[str, Any] = {}
+        reference = row.get("reference", "")
+        profile["reference"] = reference
+        if reference in existing:
+            row_problems.append(f"case {reference} is already in this inspection")
+        elif reference in seen:
+            row_problems.append(f"case {reference} is also on line {seen[reference]}")
+        seen.setdefault(reference, line)
+        pdu = pdus.get(row.get("pdu", "").upper())
+        if pdu is None:
+            row_problems.append(
+                f"pdu '{row.get('pdu', '')}' is not a PDU code of {inspection.region.name} "
+                f"(use one of {', '.join(sorted(pdus))})"
+            )
+        profile["pdu"] = pdu
+        for name in ("sentence_type", "setting", "rosh", "practitioner_grade"):
+            profile[name] = row.get(name, "")
+        for name in CSV_BOOLEANS:
+            if name in row:
+                try:
+                    profile[name] = _csv_bool(row[name])
+                except ValueError as exc:
+                    row_problems.append(f"{name}: {exc}")
+        for name in ("mappa_category", "mappa_level"):
+            value = row.get(name, "")
+            if value:
+                if value.isdigit():
+                    profile[name] = int(value)
+                else:
+                    row_problems.append(f"{name}: '{value}' is not a number")
+        if row.get("commenced_on"):
+            try:
+                profile["commenced_on"] = date.fromisoformat(row["commenced_on"])
+            except ValueError:
+                row_problems.append(
+                    f"commenced_on: '{row['commenced_on']}' is not a date like 2025-04-28"
+                )
+        username = row.get("inspector", "")
+        if username:
+            if username not in members:
+                row_problems.append(f"inspector '{username}' is not on this inspection")
+            else:
+                profile["inspector"] = members[username]
+        if not row_problems and pdu is not None:
+            try:
+                case_validate(Case(inspection=inspection, **profile))
+            except ValidationError as exc:
+                for field_name, messages in exc.message_dict.items():
+                    for message in messages:
+                        label = "" if field_name == "__all__" else f"{field_name}: "
+                        row_problems.append(f"{label}{message}")
+        problems.extend((line, message) for message in row_problems)
+        profiles.append(profile)
+    if not profiles and not problems:
+        problems.append((2, "The file has a header row but no cases."))
+    if problems:
+        raise CsvImportError(problems)
+    # Every row passed case_validate above; the database still checks each invariant.
+    return cases_bulk_create(inspection=inspection, profiles=profiles, validate=False)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from cases.models import Case
+from cases.services import PROFILE_FIELDS
+from inspections.forms import DATE_FORMATS
+from inspections.models import Inspection
+
+
+class CaseProfileForm(forms.ModelForm):
+    """A case's profile. The service validates and saves; this form only parses."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = PROFILE_FIELDS
+
+    def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pdu"].queryset = inspection.region.pdus.order_by("name")
+        self.fields["commenced_on"] = forms.DateField(
+            label="Commenced on",
+            required=False,
+            input_formats=DATE_FORMATS,
+            help_text="For example, 28/04/2025",
+            error_messages={"invalid": "Enter a real date, like 28/04/2025"},
+        )
+        for name in ("sentence_type", "setting", "rosh", "practitioner_grade", "pdu"):
+            self.fields[name].error_messages["required"] = (
+                f"Choose the {self.fields[name].label.lower()}"
+            )
+        if self.instance.commenced_on and not self.is_bound:
+            self.initial["commenced_on"] = self.instance.commenced_on.strftime("%d/%m/%Y")
+
+    def _post_clean(self) -> None:
+        # Model validation happens once, in the service (case_update_profile).
+        pass
+
+
+def member_choices(inspection: Inspection) -> Any:
+    return (
+        get_user_model()
+        .objects.filter(memberships__inspection=inspection)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.get_username()
+
+
+class AllocateForm(forms.Form):
+    inspector = UserChoiceField(
+        queryset=None,
+        empty_label="Choose an inspector",
+        error_messages={"required": "Choose the inspector to allocate to"},
+    )
+    second_marker = UserChoiceField(
+        queryset=None,
+        required=False,
+        empty_label="No second marker (the lead moderates)",
+        help_text="An inspector who moderates the case as well as, or instead of, the lead.",
+    )
+
+    def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["inspector"].queryset = member_choices(inspection)
+        self.fields["second_marker"].queryset = member_choices(inspection)
+
+
+class BulkAllocateForm(AllocateForm):
+    cases = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one case to allocate"},
+    )
+
+    def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
+        super().__init__(*args, inspection=inspection, **kwargs)
+        self.fields["cases"].queryset = inspection.cases.all()
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(
+        label="Upload the case list",
+        help_text="A CSV file with a header row. The columns are listed above.",
+        error_messages={"required": "Choose a CSV file to upload"},
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError("The file must be smaller than 5 MB")
+        if not upload.name.lower().endswith(".csv"):
+            raise forms.ValidationError("The selected file must be a CSV")
+        return upload

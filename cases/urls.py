@@ -1,0 +1,23 @@
+"""Pages under /inspections/<slug>/ (included from config/urls.py)."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from cases import views
+
+urlpatterns = [
+    path("", views.inspection_home, name="inspection-home"),
+    path("cases/", views.case_index, name="case-index"),
+    path("cases/import/", views.case_import, name="case-import"),
+    path("cases/<str:reference>/", views.case_detail, name="case-detail"),
+    path("cases/<str:reference>/submit/", views.case_submit_view, name="case-submit"),
+    path("cases/<str:reference>/profile/", views.case_profile, name="case-profile"),
+    path("cases/<str:reference>/allocate/", views.case_allocate, name="case-allocate"),
+    path("cases/<str:reference>/moderate/", views.case_moderation, name="case-moderate"),
+    path(
+        "cases/<str:reference>/questions/<str:section>/",
+        views.case_section,
+        name="case-section",
+    ),
+]

@@ -1,0 +1,198 @@
+"""Turn scoring results into the words and shapes the pages show. Templates do no arithmetic."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from scoring.agreement import AgreementRow
+from scoring.selectors import InspectionScores, QuestionScore
+
+
+def score_sentence(score: QuestionScore) -> str:
+    """'45% (29 of 64; 95% CI 33-57%)', or why there is no figure yet."""
+    if score.percent is None or score.interval is None:
+        return "No relevant cases yet"
+    low, high = score.interval
+    return f"{score.percent}% ({score.yes} of {score.relevant}; 95% CI {round(low)}–{round(high)}%)"
+
+
+def percent_text(score: QuestionScore) -> str:
+    return "–" if score.percent is None else f"{score.percent}%"
+
+
+def base_text(score: QuestionScore) -> str:
+    """'29 of 64 relevant cases': yes answers over the cases the question was relevant to."""
+    noun = "case" if score.relevant == 1 else "cases"
+    return f"{score.yes} of {score.relevant} relevant {noun}"
+
+
+def interval_text(score: QuestionScore) -> str:
+    if score.interval is None:
+        return "–"
+    low, high = score.interval
+    return f"{round(low)}–{round(high)}%"
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    code: str
+    text: str
+    kind: str
+    is_key: bool
+    percent: str
+    base: str
+    interval: str
+    sentence: str
+    unanswered: int
+
+
+def score_rows(questions: list[QuestionScore]) -> list[ScoreRow]:
+    return [
+        ScoreRow(
+            code=q.code,
+            text=q.text,
+            kind=q.kind,
+            is_key=q.kind == "key",
+            percent=percent_text(q),
+            base=base_text(q),
+            interval=interval_text(q),
+            sentence=score_sentence(q),
+            unanswered=q.unanswered,
+        )
+        for q in questions
+    ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    code: str
+    label: str
+    sentence: str
+    y: int
+    width: float
+    label_x: float
+    ci_x1: float
+    ci_x2: float
+    text_y: int
+    bar_y: int
+    ci_y: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    plot_x: int
+    plot_width: int
+    bars: list[Bar]
+    ticks: list[tuple[float, str]]
+    axis_y: int
+    tick_label_y: int
+    code_x: int
+
+
+CHART_WIDTH = 640
+PLOT_X = 60
+PLOT_WIDTH = 520
+BAR_HEIGHT = 28
+ROW_HEIGHT = 48
+
+
+def key_question_chart(scores: InspectionScores) -> Chart:
+    """A horizontal bar per key question (percentage Yes) with its 95% interval as a whisker."""
+    bars = []
+    for i, q in enumerate(scores.key_questions):
+        top = 10 + i * ROW_HEIGHT
+        share = (q.exact or 0.0) / 100
+        low, high = q.interval or (0.0, 0.0)
+        width = round(PLOT_WIDTH * share, 1)
+        bars.append(
+            Bar(
+                code=q.code,
+                label=percent_text(q),
+                sentence=f"{q.code}: {score_sentence(q)}",
+                y=top,
+                width=width,
+                label_x=round(PLOT_X + width + 6, 1),
+                ci_x1=round(PLOT_X + PLOT_WIDTH * low / 100, 1),
+                ci_x2=round(PLOT_X + PLOT_WIDTH * high / 100, 1),
+                text_y=top + BAR_HEIGHT // 2 + 5,
+                bar_y=top,
+                ci_y=top + BAR_HEIGHT // 2,
+            )
+        )
+    axis_y = 10 + len(bars) * ROW_HEIGHT
+    ticks = [(PLOT_X + PLOT_WIDTH * t / 100, f"{t}%") for t in (0, 25, 50, 75, 100)]
+    return Chart(
+        width=CHART_WIDTH,
+        height=axis_y + 30,
+        plot_x=PLOT_X,
+        plot_width=PLOT_WIDTH,
+        bars=bars,
+        ticks=ticks,
+        axis_y=axis_y,
+        tick_label_y=axis_y + 18,
+        code_x=PLOT_X - 8,
+    )
+
+
+@dataclass(frozen=True)
+class BreakdownTable:
+    dimension: str
+    title: str
+    groups: list[tuple[str, int]]  # label, cases
+    rows: list[tuple[str, str, list[str]]]  # code, text, one cell per group
+
+
+BREAKDOWN_TITLES = {"pdu": "By PDU", "mappa": "By MAPPA status", "rosh": "By RoSH classification"}
+
+
+def breakdown_tables(scores: InspectionScores, codes: list[str]) -> list[BreakdownTable]:
+    """The chosen questions' figures per group of each breakdown, as table cells."""
+    tables = []
+    for dimension, groups in scores.breakdowns.items():
+        rows = []
+        for code in codes:
+            overall = scores.question(code)
+            cells = [
+                f"{percent_text(g.question(code))} ({g.question(code).yes} of "
+                f"{g.question(code).relevant})"
+                for g in groups
+            ]
+            rows.append((code, overall.text, cells))
+        tables.append(
+            BreakdownTable(
+                dimension=dimension,
+                title=BREAKDOWN_TITLES.get(dimension, dimension),
+                groups=[(g.label, g.cases) for g in groups],
+                rows=rows,
+            )
+        )
+    return tables
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    label: str
+    cases: int
+    judgements: int
+    agreed: int
+    percent: str
+    kappa: str
+
+
+def agreement_line(row: AgreementRow) -> AgreementLine:
+    percent = row.percent
+    kappa = row.kappa
+    return AgreementLine(
+        label=row.label,
+        cases=row.cases,
+        judgements=len(row.pairs),
+        agreed=row.agreed,
+        percent="–" if percent is None else f"{round(percent)}%",
+        kappa=(
+            "–"
+            if kappa is None
+            else f"{kappa:.2f}".replace("-", "−")  # a true minus sign reads better
+        ),
+    )

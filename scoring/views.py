@@ -1,0 +1,66 @@
+"""The lead inspector's live scores dashboard and the moderation agreement page.
+
+Every figure comes from scoring.selectors.inspection_scores (the engine the API uses) and is
+worded by scoring.presenters.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from cases.selectors import inspection_access, inspection_progress
+from scoring.agreement import inspection_agreement
+from scoring.presenters import (
+    agreement_line,
+    breakdown_tables,
+    key_question_chart,
+    score_rows,
+)
+from scoring.selectors import inspection_scores
+
+
+@login_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    access = inspection_access(request.user, slug)
+    if not access.is_lead:
+        raise PermissionDenied("Only the lead inspector can see the live scores.")
+    scores = inspection_scores(access.inspection)
+    progress = inspection_progress(access.inspection)
+    key_codes = [q.code for q in scores.key_questions]
+    return render(
+        request,
+        "scoring/dashboard.html",
+        {
+            "access": access,
+            "inspection": access.inspection,
+            "scores": scores,
+            "progress": progress,
+            "statuses": [s for s, _, _ in progress.by_status],
+            "key_rows": score_rows(scores.key_questions),
+            "rows": score_rows(scores.questions),
+            "chart": key_question_chart(scores),
+            "breakdowns": breakdown_tables(scores, key_codes),
+        },
+    )
+
+
+@login_required
+def agreement(request: HttpRequest, slug: str) -> HttpResponse:
+    access = inspection_access(request.user, slug)
+    if not access.is_lead:
+        raise PermissionDenied("Only the lead inspector can see moderation agreement.")
+    result = inspection_agreement(access.inspection)
+    return render(
+        request,
+        "scoring/agreement.html",
+        {
+            "access": access,
+            "inspection": access.inspection,
+            "by_question": [agreement_line(r) for r in result.by_question],
+            "by_inspector": [agreement_line(r) for r in result.by_inspector],
+            "overall": agreement_line(result.overall),
+        },
+    )
