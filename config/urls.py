@@ -7,6 +7,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api-auth/", include("rest_framework.urls")),
+    # The report's pages, before the web pages' own inspections/<slug>/ routes.
+    path("inspections/<slug:slug>/report/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("inspections.urls")),
     path("inspections/<slug:slug>/", include("scoring.urls")),

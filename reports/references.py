@@ -42,6 +42,20 @@ KINDS = ("percent", "n_of_m", "count", "share")
 COUNT_OPTIONS = ("yes", "no", "relevant")
 STYLE_OPTIONS = ("numerals", "capital", "symbol")
 
+# Shown beside the editor (reference, what it gives).
+REFERENCE_HELP: tuple[tuple[str, str], ...] = (
+    ("{{percent C2}}", "share of relevant cases answered Yes: “59 per cent”"),
+    ("{{percent C2 symbol}}", "the same as “59%”"),
+    ("{{percent S4 no}}", "share answered No"),
+    ("{{n_of_m S3}}", "Yes answers of relevant cases: “15 out of 18”"),
+    ("{{n_of_m S4 no}}", "No answers of relevant cases: “seven out of 17”"),
+    ("{{count S6}}", "number of Yes answers (also no, relevant): “eight”"),
+    ("{{count cases}}", "number of cases inspected: “64”"),
+    ("{{count profile.mappa.eligible}}", "cases in a profile group: “22”"),
+    ("{{share profile.rosh.medium}}", "a profile group's share of all cases: “63 per cent”"),
+    ("… numerals / capital", "keep one to nine as digits / capitalise the first letter"),
+)
+
 _WORDS = {
     1: "one",
     2: "two",

@@ -279,3 +279,11 @@ def html_to_pdf(source: str) -> bytes:
 
     pdf: bytes = HTML(string=source, base_url=None).write_pdf()
     return pdf
+
+
+def section_preview(
+    *, body: str, scores: InspectionScores, section: str
+) -> tuple[str, list[ReferenceProblem]]:
+    """A section as the report will print it, and the problems of its references."""
+    filled, problems = fill(body, scores, section=section)
+    return markdown_to_safe_html(filled), problems

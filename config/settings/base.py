@@ -120,6 +120,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# acks_late + reject_on_worker_lost give a task back when a pool process dies under a living
+# worker. When the whole worker dies (SIGKILL, out of memory, lost machine), Redis gives the
+# unacknowledged message back only after this visibility timeout, so it is set explicitly: longer
+# than any task may run (report builds are cut off at 360 s), or a slow task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+}
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/dipp"),
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-CELERY_TASK_ALWAYS_EAGER = True
-CELERY_BROKER_URL = "memory://"
+# Tasks run eagerly in-process, unless CELERY_TEST_BROKER_URL names a real broker: the report's
+# worker tests set it for the Celery worker they start (reports/tests/test_build_worker.py).
+CELERY_TEST_BROKER_URL = env("CELERY_TEST_BROKER_URL", default="")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_TEST_BROKER_URL
+CELERY_BROKER_URL = CELERY_TEST_BROKER_URL or "memory://"

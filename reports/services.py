@@ -1,0 +1,397 @@
+"""Writes for the report: narrative, recommendations, builds and publication.
+
+Files are never written in place: each is written to a temporary file beside its final name and
+moved there with os.replace (atomic on POSIX), so a reader or a worker that dies mid-write never
+leaves a half-written report under a final name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from inspections.models import Inspection, Recommendation
+from inspections.services import recommendations_replace
+from reports.models import ReportBuild, ReportSection, ReportVersion, Section
+from reports.references import ReferenceProblem, problems_in
+from reports.selectors import case_data_sha256, content_sha256, report_problems
+from scoring.selectors import inspection_scores
+
+logger = logging.getLogger(__name__)
+
+MAX_SECTION_LENGTH = 100_000
+MAX_RECOMMENDATIONS = 20
+MAX_RECOMMENDATION_LENGTH = 2_000
+# A build interrupted this many times (its worker died each time) is failed, not retried again.
+MAX_BUILD_ATTEMPTS = 3
+
+
+class StaleEditError(ValidationError):
+    """Someone else saved this part of the report after the author opened it."""
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path so that path is either absent, the old file, or complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    # The rename itself must survive a crash too.
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def partial_files_remove(directory: Path) -> int:
+    """Remove temporary files left by a writer that died (a killed worker); returns how many."""
+    removed = 0
+    if directory.is_dir():
+        for leftover in directory.glob(".*.part"):
+            leftover.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def build_dir(build: ReportBuild) -> str:
+    return f"reports/{build.inspection.slug}/builds/{build.pk}"
+
+
+def version_dir(inspection: Inspection, number: int) -> str:
+    return f"reports/{inspection.slug}/versions/{number}"
+
+
+# -- narrative and recommendations ------------------------------------------------------------
+
+
+def section_check(*, inspection: Inspection, key: str, body: str) -> list[ReferenceProblem]:
+    """Every reference problem of a section's text against the current scores."""
+    return problems_in(body, inspection_scores(inspection), section=dict(Section.choices)[key])
+
+
+@transaction.atomic
+def section_save(
+    *, inspection: Inspection, key: str, body: str, expected_version: int, by: Any
+) -> tuple[ReportSection, list[ReferenceProblem]]:
+    """Save a narrative section; returns it with the problems that wait for data.
+
+    Refused (ValidationError, nothing saved) when a reference is malformed or unknown, and
+    (StaleEditError) when someone saved the section after the author opened it at
+    expected_version (0 for a section not yet written).
+    """
+    if key not in Section.values:
+        raise ValidationError({"key": f"There is no report section {key!r}."})
+    body = body.replace("\r\n", "\n")
+    if len(body) > MAX_SECTION_LENGTH:
+        raise ValidationError(
+            {"body": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long."}
+        )
+    section = (
+        ReportSection.objects.select_for_update().filter(inspection=inspection, key=key).first()
+    )
+    current = section.version if section else 0
+    if current != expected_version:
+        raise StaleEditError(
+            "Someone else saved this section after you opened it. Your text is below, "
+            "unsaved: copy what you need, reload the page to see their version, then merge."
+        )
+    problems = section_check(inspection=inspection, key=key, body=body)
+    blocking = [p for p in problems if not p.awaiting_data]
+    if blocking:
+        raise ValidationError({"body": [str(p) for p in blocking]})
+    if section is None:
+        section = ReportSection(inspection=inspection, key=key)
+    else:
+        section.version += 1
+    section.body = body
+    section.updated_by = by if getattr(by, "is_authenticated", False) else None
+    section.full_clean()
+    section.save()
+    return section, problems
+
+
+def recommendations_token(inspection: Inspection, addressee: str) -> str:
+    """A fingerprint of the saved recommendations, so a save can tell it is not stale."""
+    texts = list(
+        inspection.recommendations.filter(addressee=addressee)
+        .order_by("number")
+        .values_list("text", flat=True)
+    )
+    return hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:16]
+
+
+@transaction.atomic
+def recommendations_save(
+    *, inspection: Inspection, addressee: str, texts: list[str], expected_token: str
+) -> list[Recommendation]:
+    """Replace one addressee's numbered recommendations, refusing a stale edit."""
+    if addressee not in Recommendation.Addressee.values:
+        raise ValidationError({"addressee": f"There are no {addressee!r} recommendations."})
+    texts = [" ".join(t.split()) for t in texts if t.strip()]
+    if len(texts) > MAX_RECOMMENDATIONS:
+        raise ValidationError(
+            {"texts": f"Give at most {MAX_RECOMMENDATIONS} recommendations ({len(texts)} given)."}
+        )
+    too_long = [n for n, t in enumerate(texts, 1) if len(t) > MAX_RECOMMENDATION_LENGTH]
+    if too_long:
+        raise ValidationError(
+            {
+                "texts": f"Recommendation {too_long[0]} is longer than "
+                f"{MAX_RECOMMENDATION_LENGTH:,} characters."
+            }
+        )
+    # The inspection row serialises concurrent saves of its recommendations.
+    Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if recommendations_token(inspection, addressee) != expected_token:
+        raise StaleEditError(
+            "Someone else changed these recommendations after you opened them. Your text is "
+            "below, unsaved: reload the page to see theirs, then merge."
+        )
+    return recommendations_replace(inspection=inspection, addressee=addressee, texts=texts)
+
+
+# -- builds -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def build_start(*, inspection: Inspection, by: Any) -> ReportBuild:
+    """Queue a build (a Celery task, sent once the transaction commits).
+
+    Refused while any reference cannot be filled. A build already queued or running for the
+    inspection is returned instead of starting a second one.
+    """
+    Inspection.objects.select_for_update().get(pk=inspection.pk)
+    running = ReportBuild.objects.filter(
+        inspection=inspection, status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING]
+    ).first()
+    if running is not None:
+        return running
+    problems = report_problems(inspection, inspection_scores(inspection))
+    if problems:
+        raise ValidationError([str(p) for p in problems])
+    build = ReportBuild.objects.create(
+        inspection=inspection,
+        requested_by=by if getattr(by, "is_authenticated", False) else None,
+    )
+    from reports.tasks import report_build
+
+    build_id = build.pk
+    transaction.on_commit(lambda: report_build.delay(build_id))
+    return build
+
+
+def _build_claim(build_id: int) -> ReportBuild | None:
+    """Mark the build running for one more attempt; None if there is nothing left to do."""
+    with transaction.atomic():
+        build = (
+            ReportBuild.objects.select_for_update()
+            .select_related("inspection__framework")
+            .filter(pk=build_id)
+            .first()
+        )
+        if build is None or build.status in (
+            ReportBuild.Status.SUCCEEDED,
+            ReportBuild.Status.FAILED,
+        ):
+            return None
+        if build.attempts >= MAX_BUILD_ATTEMPTS:
+            build.status = ReportBuild.Status.FAILED
+            build.error = (
+                f"The build was interrupted {build.attempts} times (its worker stopped before "
+                "finishing each time), so it was not tried again. Start a new build; if it "
+                "fails the same way, tell the service team."
+            )
+            build.finished_at = timezone.now()
+            build.save(update_fields=["status", "error", "finished_at"])
+            return None
+        build.attempts += 1
+        build.status = ReportBuild.Status.RUNNING
+        build.step = ReportBuild.Step.DATA
+        build.error = ""
+        build.started_at = timezone.now()
+        build.save(update_fields=["attempts", "status", "step", "error", "started_at"])
+        return build
+
+
+def _step(build: ReportBuild, step: str, **fields: Any) -> None:
+    build.step = step
+    for name, value in fields.items():
+        setattr(build, name, value)
+    ReportBuild.objects.filter(pk=build.pk).update(step=step, **fields)
+
+
+def build_run(*, build_id: int) -> ReportBuild | None:
+    """The build itself (the Celery task's body): HTML, then PDF, each written atomically.
+
+    Safe to run again after a worker died: leftovers of the dead attempt are removed and the
+    files are rewritten from the data as it is now.
+    """
+    from reports.rendering import html_to_pdf, report_document, report_html
+
+    build = _build_claim(build_id)
+    if build is None:
+        return None
+    inspection = build.inspection
+    directory = build_dir(build)
+    removed = partial_files_remove(media_path(directory))
+    if removed:
+        logger.warning("Build %s: removed %s partial file(s) of a dead attempt", build.pk, removed)
+    try:
+        started = time.perf_counter()
+        scores = inspection_scores(inspection)
+        built_at = timezone.now()
+        document = report_document(
+            inspection=inspection,
+            scores=scores,
+            data_sha256=case_data_sha256(inspection),
+            built_at=built_at,
+            build_id=build.pk,
+        )
+        if document.problems:
+            raise ValidationError([str(p) for p in document.problems])
+        source = report_html(document)
+        html_rel = f"{directory}/report.html"
+        write_atomic(media_path(html_rel), source.encode("utf-8"))
+        html_seconds = time.perf_counter() - started
+        _step(build, ReportBuild.Step.PDF, html_seconds=html_seconds)
+        started = time.perf_counter()
+        pdf = html_to_pdf(source)
+        pdf_rel = f"{directory}/report.pdf"
+        write_atomic(media_path(pdf_rel), pdf)
+        pdf_seconds = time.perf_counter() - started
+        framework = inspection.framework
+        _step(
+            build,
+            ReportBuild.Step.DONE,
+            status=ReportBuild.Status.SUCCEEDED,
+            html_file=html_rel,
+            pdf_file=pdf_rel,
+            pdf_seconds=pdf_seconds,
+            framework_slug=framework.slug,
+            framework_version=framework.version,
+            data_sha256=document.manifest.data_sha256,
+            content_sha256=content_sha256(inspection),
+            built_at=built_at,
+            finished_at=timezone.now(),
+        )
+    except ValidationError as exc:
+        _fail(build, "The report has references that cannot be filled: " + "; ".join(exc.messages))
+    except Exception as exc:
+        logger.exception("Report build %s failed", build.pk)
+        _fail(build, f"The build stopped with an error: {type(exc).__name__}: {exc}")
+    return build
+
+
+def _fail(build: ReportBuild, message: str) -> None:
+    _step(
+        build,
+        build.step,
+        status=ReportBuild.Status.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+    )
+
+
+# -- publication --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_publish(*, inspection: Inspection, by: Any) -> ReportVersion:
+    """Freeze the latest successful build as the next version and lock the inspection.
+
+    The build must be current (same case data and narrative as now). Its files are copied to
+    the version's own folder, never written again, and read-only on disk; an earlier version is
+    never touched.
+    """
+    locked = (
+        Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
+    )
+    build = (
+        ReportBuild.objects.filter(inspection=locked, status=ReportBuild.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if build is None:
+        raise ValidationError("Build the report before publishing it.")
+    if build.data_sha256 != case_data_sha256(locked) or build.content_sha256 != content_sha256(
+        locked
+    ):
+        raise ValidationError(
+            f"The case data or the report's text changed after build {build.pk} was made. "
+            "Build the report again, then publish."
+        )
+    number = (
+        ReportVersion.objects.filter(inspection=locked).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    directory = version_dir(locked, number)
+    copies: dict[str, tuple[str, str]] = {}
+    for kind, source_rel in (("html", build.html_file), ("pdf", build.pdf_file)):
+        source = media_path(source_rel)
+        if not source.is_file():
+            raise ValidationError(
+                f"The files of build {build.pk} are missing. Build the report again, then publish."
+            )
+        target_rel = f"{directory}/report.{kind}"
+        target = media_path(target_rel)
+        # A file here without a version row was left by a publication that rolled back: it was
+        # never a version, so it may be replaced. A version's files are never rewritten.
+        if target.exists():
+            target.chmod(0o644)
+        with open(source, "rb") as fh:
+            data = fh.read()
+        write_atomic(target, data)
+        target.chmod(0o444)
+        copies[kind] = (target_rel, hashlib.sha256(data).hexdigest())
+    version = ReportVersion.objects.create(
+        inspection=locked,
+        number=number,
+        build=build,
+        published_by=by if getattr(by, "is_authenticated", False) else None,
+        framework_slug=build.framework_slug,
+        framework_version=build.framework_version or locked.framework.version,
+        data_sha256=build.data_sha256,
+        built_at=build.built_at or build.finished_at or timezone.now(),
+        html_file=copies["html"][0],
+        pdf_file=copies["pdf"][0],
+        html_sha256=copies["html"][1],
+        pdf_sha256=copies["pdf"][1],
+    )
+    if locked.status != Inspection.Status.PUBLISHED:
+        locked.status = Inspection.Status.PUBLISHED
+        locked.save(update_fields=["status"])
+    inspection.status = locked.status
+    return version

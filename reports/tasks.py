@@ -1,0 +1,21 @@
+"""Celery tasks of the report."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from reports.services import build_run
+
+
+@shared_task(
+    name="reports.build",
+    acks_late=True,
+    # A worker that dies mid-build (killed, out of memory) gives the message back to the
+    # broker, and the build runs again from the start: build_run is safe to repeat.
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=300,
+    time_limit=360,
+)
+def report_build(build_id: int) -> None:
+    build_run(build_id=build_id)

@@ -1,0 +1,314 @@
+"""The lead's report pages: narrative, recommendations, builds, publication. Thin views."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from inspections.models import Inspection, Recommendation
+from reports.forms import RecommendationsForm, SectionForm
+from reports.models import ReportBuild, ReportVersion, Section
+from reports.references import REFERENCE_HELP
+from reports.rendering import section_preview
+from reports.selectors import (
+    builds_of,
+    inspections_led_by,
+    report_problems,
+    sections_of,
+    versions_of,
+)
+from reports.services import (
+    StaleEditError,
+    build_start,
+    media_path,
+    recommendations_save,
+    recommendations_token,
+    report_publish,
+    section_save,
+)
+from scoring.selectors import inspection_scores
+
+BUILDS_SHOWN = 10
+
+
+def _inspection(request: HttpRequest, slug: str) -> Inspection:
+    """The inspection, if the user leads it (or is an administrator); 404 for everyone else."""
+    return get_object_or_404(
+        inspections_led_by(request.user).select_related("region", "framework"), slug=slug
+    )
+
+
+def _errors(messages_: list[str], href: str = "#") -> list[dict[str, str]]:
+    return [{"text": m, "href": href} for m in messages_]
+
+
+def _overview_context(inspection: Inspection) -> dict[str, object]:
+    scores = inspection_scores(inspection)
+    builds = list(builds_of(inspection)[:BUILDS_SHOWN])
+    return {
+        "inspection": inspection,
+        "sections": [
+            (key, label, section)
+            for (key, section), label in zip(
+                sections_of(inspection).items(), Section.labels, strict=True
+            )
+        ],
+        "problems": report_problems(inspection, scores),
+        "recommendations": {
+            value: inspection.recommendations.filter(addressee=value).count()
+            for value in Recommendation.Addressee.values
+        },
+        "addressees": Recommendation.Addressee.choices,
+        "builds": builds,
+        "latest_ready": next((b for b in builds if b.status == ReportBuild.Status.SUCCEEDED), None),
+        "versions": list(versions_of(inspection)),
+    }
+
+
+@login_required
+def report_overview(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    return render(request, "reports/overview.html", _overview_context(inspection))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    if key not in Section.values:
+        raise Http404("No such section")
+    label = dict(Section.choices)[key]
+    section = sections_of(inspection)[key]
+    preview_html = ""
+    problems = []
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        form = SectionForm(request.POST)
+        if form.is_valid():
+            body = form.cleaned_data["body"]
+            if request.POST.get("action") == "save":
+                try:
+                    _, waiting = section_save(
+                        inspection=inspection,
+                        key=key,
+                        body=body,
+                        expected_version=form.cleaned_data["version"],
+                        by=request.user,
+                    )
+                except StaleEditError as exc:
+                    errors = _errors(exc.messages, "#id_body")
+                except ValidationError as exc:
+                    errors = _errors(exc.messages, "#id_body")
+                    form.add_error("body", exc.messages)
+                else:
+                    if waiting:
+                        messages.warning(
+                            request,
+                            f"{label} saved. {len(waiting)} reference(s) wait for data and must "
+                            "be filled before the report can be built: "
+                            + "; ".join(str(p) for p in waiting),
+                        )
+                    else:
+                        messages.success(request, f"{label} saved.")
+                    return redirect("report-section", slug=slug, key=key)
+            preview_html, problems = section_preview(
+                body=body, scores=inspection_scores(inspection), section=label
+            )
+        else:
+            errors = [
+                {"text": e, "href": f"#id_{name}"}
+                for name, field_errors in form.errors.items()
+                for e in field_errors
+            ]
+    else:
+        form = SectionForm(
+            initial={
+                "body": section.body if section else "",
+                "version": section.version if section else 0,
+            }
+        )
+        if section is not None:
+            preview_html, problems = section_preview(
+                body=section.body, scores=inspection_scores(inspection), section=label
+            )
+    if problems and not errors:
+        errors = _errors([str(p) for p in problems], "#id_body")
+    return render(
+        request,
+        "reports/section.html",
+        {
+            "inspection": inspection,
+            "key": key,
+            "label": label,
+            "section": section,
+            "form": form,
+            "errors": errors,
+            "problems": problems,
+            "preview_html": preview_html,
+            "reference_help": REFERENCE_HELP,
+        },
+        status=400 if errors and request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_recommendations(request: HttpRequest, slug: str, addressee: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    labels = dict(Recommendation.Addressee.choices)
+    if addressee not in labels:
+        raise Http404("No such recommendations")
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        form = RecommendationsForm(request.POST)
+        if form.is_valid():
+            try:
+                saved = recommendations_save(
+                    inspection=inspection,
+                    addressee=addressee,
+                    texts=form.recommendation_texts(),
+                    expected_token=form.cleaned_data["token"],
+                )
+            except ValidationError as exc:
+                errors = _errors(exc.messages, "#id_texts")
+                form.add_error("texts", exc.messages)
+            else:
+                messages.success(
+                    request, f"{labels[addressee]} recommendations saved ({len(saved)})."
+                )
+                return redirect("report-overview", slug=slug)
+        else:
+            errors = [
+                {"text": e, "href": f"#id_{name}"}
+                for name, field_errors in form.errors.items()
+                for e in field_errors
+            ]
+    else:
+        texts = inspection.recommendations.filter(addressee=addressee).values_list(
+            "text", flat=True
+        )
+        form = RecommendationsForm(
+            initial={
+                "texts": "\n\n".join(texts),
+                "token": recommendations_token(inspection, addressee),
+            }
+        )
+    return render(
+        request,
+        "reports/recommendations.html",
+        {
+            "inspection": inspection,
+            "addressee": addressee,
+            "label": labels[addressee],
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def report_build_start(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    try:
+        build = build_start(inspection=inspection, by=request.user)
+    except ValidationError as exc:
+        context = _overview_context(inspection)
+        context["errors"] = _errors(
+            ["The report cannot be built until these references can be filled:", *exc.messages],
+            "#problems",
+        )
+        return render(request, "reports/overview.html", context, status=400)
+    return redirect("report-build", slug=slug, build_id=build.pk)
+
+
+@login_required
+def report_build(request: HttpRequest, slug: str, build_id: int) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    build = get_object_or_404(builds_of(inspection), pk=build_id)
+    return render(
+        request,
+        "reports/build.html",
+        {"inspection": inspection, "build": build, "refresh_seconds": 2},
+    )
+
+
+def _file_response(relative: str, kind: str, filename: str) -> FileResponse:
+    if kind not in ("html", "pdf") or not relative:
+        raise Http404("No such file")
+    path = media_path(relative)
+    if not path.is_file():
+        raise Http404("The file is missing")
+    content_type = "application/pdf" if kind == "pdf" else "text/html; charset=utf-8"
+    response = FileResponse(
+        open(path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type=content_type,
+        as_attachment=False,
+        filename=filename,
+    )
+    if kind == "html":
+        # The report is a document, not part of the application: no script may run in it.
+        response["Content-Security-Policy"] = (
+            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+        )
+    return response
+
+
+@login_required
+def report_build_file(request: HttpRequest, slug: str, build_id: int, kind: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    build = get_object_or_404(
+        builds_of(inspection), pk=build_id, status=ReportBuild.Status.SUCCEEDED
+    )
+    relative = build.pdf_file if kind == "pdf" else build.html_file
+    return _file_response(relative, kind, f"{slug}-build-{build.pk}.{kind}")
+
+
+@login_required
+def report_version_file(request: HttpRequest, slug: str, number: int, kind: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    version: ReportVersion = get_object_or_404(versions_of(inspection), number=number)
+    relative = version.pdf_file if kind == "pdf" else version.html_file
+    return _file_response(relative, kind, f"{slug}-report-v{version.number}.{kind}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    inspection = _inspection(request, slug)
+    latest = (
+        builds_of(inspection)
+        .filter(status=ReportBuild.Status.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    errors: list[dict[str, str]] = []
+    if request.method == "POST":
+        try:
+            version = report_publish(inspection=inspection, by=request.user)
+        except ValidationError as exc:
+            errors = _errors(exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} of the report is published. The inspection's answers "
+                "are now locked.",
+            )
+            return redirect(reverse("report-overview", args=[slug]) + "#versions")
+    return render(
+        request,
+        "reports/publish.html",
+        {
+            "inspection": inspection,
+            "latest": latest,
+            "next_number": versions_of(inspection).count() + 1,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
