@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from inspections.models import PDU, Inspection, Membership, Question
+from inspections.models import PDU, ApiClient, Inspection, Membership, Question
 
 # Pseudonymous case references: a 2-6 character prefix, a hyphen and 3-6 digits (DEMO-001,
 # SYN-004211). Deliberately unlike real nDelius CRNs (one letter and six digits) so that a real
@@ -37,7 +37,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
             inspector=user,
             inspection__in=Inspection.objects.filter(memberships__user=user).values("pk"),
         )
-        return self.filter(Q(inspection__in=lead_inspections) | allocated)
+        # An API client (read-only token) sees every case of the inspections it is scoped to.
+        client_of = ApiClient.inspections.through.objects.filter(
+            apiclient__user=user, apiclient__revoked_at__isnull=True
+        ).values("inspection")
+        return self.filter(
+            Q(inspection__in=lead_inspections) | allocated | Q(inspection__in=client_of)
+        )
 
 
 class Case(models.Model):

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "inspections",
     "cases",
     "scoring",
@@ -96,20 +97,53 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 REST_FRAMEWORK = {
+    # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "inspections.api.authentication.ApiClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "inspections.api.permissions.ApiClientsReadOnly",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "inspections.api.throttling.ApiClientRateThrottle",
+        "inspections.api.throttling.PersonRateThrottle",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "EXCEPTION_HANDLER": "inspections.api.exceptions.api_exception_handler",
+}
+# Per API client token and per signed-in person (inspections/api/throttling.py).
+API_THROTTLE_RATES = {
+    "api_client": env("API_CLIENT_RATE", default="600/minute"),
+    "person": env("API_PERSON_RATE", default="3000/minute"),
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "DIPP case-inspection API",
-    "DESCRIPTION": "Results and case data of Dynamic Inspections of Public Protection.",
+    "DESCRIPTION": (
+        "Results and case data of Dynamic Inspections of Public Protection. Authenticate with "
+        "a browser session or `Authorization: Token <key>`; API client tokens are read-only "
+        "and see only the inspections they were issued for. Errors are JSON: "
+        "`{detail, code, errors}`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # No internet at run time: Swagger UI and Redoc are served from the sidecar package.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AnswerValueEnum": "cases.models.Answer.Value",
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "InspectionStatusEnum": "inspections.models.Inspection.Status",
+    },
 }
 
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")

@@ -1,0 +1,88 @@
+"""Explicit output serializers (cases, answers) and the one input serializer (an answer)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.models import Answer, Case
+from inspections.api.serializers import PDUSerializer
+
+
+def answer_etag(answer: Answer | None) -> str:
+    """The entity tag of an answer: its version ("v0": not answered yet)."""
+    return f'"v{answer.version if answer is not None else 0}"'
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    pdu = PDUSerializer()
+    inspector = serializers.CharField(
+        source="inspector.username",
+        allow_null=True,
+        default=None,
+        help_text="Username of the allocated inspector.",
+    )
+
+    class Meta:
+        model = Case
+        fields = (
+            "reference",
+            "pdu",
+            "commenced_on",
+            "sentence_type",
+            "setting",
+            "rosh",
+            "mappa_eligible",
+            "mappa_category",
+            "mappa_level",
+            "practitioner_grade",
+            "adjusted_questions",
+            "court_work",
+            "curfew_considered",
+            "released_from_custody",
+            "risk_to_children",
+            "oversight_required",
+            "practitioner_interviewed",
+            "domestic_abuse",
+            "child_safeguarding",
+            "sexual_harm",
+            "violence",
+            "inspector",
+            "status",
+            "version",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    question = serializers.CharField(source="question.code", help_text="The question's code.")
+    answered_by = serializers.CharField(
+        source="answered_by.username", allow_null=True, default=None
+    )
+    etag = serializers.SerializerMethodField(
+        help_text="Send it back as If-Match to change this answer."
+    )
+
+    class Meta:
+        model = Answer
+        fields = ("question", "value", "rationale", "answered_by", "answered_at", "version", "etag")
+        read_only_fields = fields
+
+    def get_etag(self, answer: Answer) -> str:
+        return answer_etag(answer)
+
+
+class AnswerInputSerializer(serializers.Serializer):
+    value = serializers.ChoiceField(
+        choices=Answer.Value.choices, help_text="yes, no or na (not applicable, where allowed)."
+    )
+    rationale = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=10_000, trim_whitespace=True
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2_000,
+        help_text="Why the answer changes: needed once the case has been submitted.",
+    )

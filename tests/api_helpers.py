@@ -1,0 +1,53 @@
+"""Shared set-up of the API tests: the roles of the permission matrix, as authenticated
+clients of the demo inspection (South West 2025)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework.test import APIClient
+
+from cases.models import Case
+from inspections.models import Inspection, Membership
+from inspections.services import api_client_issue, api_client_revoke
+from inspections.tests.factories import InspectionFactory, MembershipFactory
+
+ROLES = ("anonymous", "other_client", "client", "revoked_client", "inspector", "lead")
+
+
+def token_client(key: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    return client
+
+
+def session_client(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def other_inspection(demo: Inspection) -> Inspection:
+    return InspectionFactory(framework=demo.framework, region=demo.region, slug="elsewhere-2025")
+
+
+def role_clients(demo: Inspection) -> dict[str, APIClient]:
+    """One HTTP client per role. The inspector is allocated the demo's first case only."""
+    elsewhere = other_inspection(demo)
+    lead = Membership.objects.get(inspection=demo, role=Membership.Role.LEAD).user
+    inspector = MembershipFactory(inspection=demo, role=Membership.Role.INSPECTOR).user
+    first = demo.cases.order_by("reference").first()
+    assert first is not None
+    Case.objects.filter(pk=first.pk).update(inspector=inspector)
+    scoped = api_client_issue(name="Analysts", inspections=[demo])
+    other = api_client_issue(name="Another region", inspections=[elsewhere])
+    revoked = api_client_issue(name="Old system", inspections=[demo])
+    api_client_revoke(client=revoked.client)
+    return {
+        "anonymous": APIClient(),
+        "other_client": token_client(other.key),
+        "client": token_client(scoped.key),
+        "revoked_client": token_client(revoked.key),
+        "inspector": session_client(inspector),
+        "lead": session_client(lead),
+    }
