@@ -1,0 +1,163 @@
+"""Moderation, the agreement page, and the live scores dashboard (figures and query counts)."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from cases.models import Answer, Case, ModerationReview
+from cases.services import answer_record
+from inspections.models import Question
+from scoring.presenters import score_sentence
+from scoring.selectors import inspection_scores
+from tests.web.helpers import make_world, many_cases
+
+pytestmark = pytest.mark.django_db
+
+KEYS = ("C1", "C2", "C3", "C4")
+
+
+def verdicts(**overrides: tuple[str, str, str]) -> dict[str, str]:
+    data = {}
+    for code in KEYS:
+        verdict, value, comment = overrides.get(code, ("agree", "", ""))
+        data |= {f"{code}-verdict": verdict, f"{code}-value": value, f"{code}-comment": comment}
+    return data
+
+
+def moderate_url(world) -> str:
+    return reverse("case-moderate", args=[world.inspection.slug, world.submitted.reference])
+
+
+def test_a_disagreement_returns_the_case_and_keeps_both_judgements(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    response = client.post(
+        moderate_url(world), verdicts(C2=("disagree", "no", "Plan misses victims."))
+    )
+    assert response.status_code == 302
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Case.Status.RETURNED
+    review = ModerationReview.objects.get(case=world.submitted, question__code="C2")
+    assert (review.inspector_value, review.moderator_value, review.agrees) == ("yes", "no", False)
+    assert ModerationReview.objects.filter(case=world.submitted, agrees=True).count() == 3
+
+    # The inspector sees the comment, corrects the judgement and resubmits; the lead agrees.
+    client.force_login(world.inspector)
+    page = client.get(
+        reverse("case-section", args=[world.inspection.slug, world.submitted.reference, "C2"])
+    )
+    assert "Plan misses victims." in page.content.decode()
+    c2 = Question.objects.get(framework=framework, code="C2")
+    answer_record(
+        case=world.submitted, question=c2, value="no", rationale="Agreed.", by=world.inspector
+    )
+    assert (
+        client.post(
+            reverse("case-submit", args=[world.inspection.slug, world.submitted.reference])
+        ).status_code
+        == 302
+    )
+    client.force_login(world.lead)
+    assert client.post(moderate_url(world), verdicts()).status_code == 302
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Case.Status.MODERATED
+    # The moderated judgement is the one that counts.
+    assert Answer.objects.get(case=world.submitted, question=c2).value == "no"
+    assert inspection_scores(world.inspection).question("C2").no == 1
+
+
+def test_a_disagreement_without_a_comment_or_judgement_is_refused(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    response = client.post(moderate_url(world), verdicts(C3=("disagree", "", "")))
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Select your judgement on C3" in body and "Enter a comment" in body
+    assert not ModerationReview.objects.exists()
+
+
+def test_the_agreement_page_shows_percentage_and_kappa_with_their_bases(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    client.post(moderate_url(world), verdicts(C2=("disagree", "no", "Why.")))
+    response = client.get(reverse("agreement", args=[world.inspection.slug]))
+    lines = {line.label.split(":")[0]: line for line in response.context["by_question"]}
+    assert (lines["C1"].cases, lines["C1"].percent) == (1, "100%")
+    assert (lines["C2"].agreed, lines["C2"].judgements, lines["C2"].percent) == (0, 1, "0%")
+    overall = response.context["overall"]
+    assert (overall.agreed, overall.judgements, overall.percent) == (3, 4, "75%")
+    # One marker always said yes: kappa is 0 here (no agreement beyond chance).
+    assert overall.kappa in ("0.00", "−0.00")
+    (inspector_line,) = response.context["by_inspector"]
+    assert inspector_line.label == "Ann" and inspector_line.cases == 1
+
+
+def test_the_dashboard_shows_the_scoring_engines_figures(client, framework):
+    world = make_world(framework)
+    many_cases(world.inspection, 6, world.inspector, answered_by=world.inspector)
+    client.force_login(world.lead)
+    body = client.get(reverse("scores-dashboard", args=[world.inspection.slug])).content.decode()
+    scores = inspection_scores(world.inspection)
+    for code in KEYS:
+        assert score_sentence(scores.question(code)) in body
+    assert "<svg" in body and 'role="img"' in body
+    assert "4 of 7 relevant cases" in body  # C1: the submitted case and 3 of the 6 said yes
+
+
+def test_score_sentences_read_as_the_house_style():
+    from scoring.selectors import QuestionScore
+
+    score = QuestionScore("C1", "t", "key", None, yes=29, no=35, not_applicable=0, unanswered=0)
+    assert score_sentence(score) == "45% (29 of 64; 95% CI 34–57%)"
+    empty = QuestionScore("C1", "t", "key", None, yes=0, no=0, not_applicable=3, unanswered=0)
+    assert score_sentence(empty) == "No relevant cases yet"
+
+
+def _queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("name", "who", "pinned"),
+    [
+        ("home", "lead", 5),
+        ("inspection-home", "inspector", 5),
+        ("case-index", "lead", 9),
+        ("scores-dashboard", "lead", 9),
+        ("agreement", "lead", 7),
+    ],
+)
+def test_list_and_dashboard_pages_make_a_fixed_number_of_queries(
+    client, framework, name, who, pinned
+):
+    world = make_world(framework)
+    client.force_login(getattr(world, who))
+    url = reverse(name) if name == "home" else reverse(name, args=[world.inspection.slug])
+    many_cases(world.inspection, 3, world.inspector, answered_by=world.inspector)
+    few = _queries(client, url)
+    many_cases(world.inspection, 12, world.inspector, answered_by=world.inspector)
+    many = _queries(client, url)
+    assert (few, many) == (pinned, pinned)
+
+
+def test_the_case_page_makes_a_fixed_number_of_queries_whatever_its_history(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    url = reverse("case-detail", args=[world.inspection.slug, world.submitted.reference])
+    few = _queries(client, url)
+    c1 = Question.objects.get(framework=framework, code="C1")
+    for i in range(5):
+        answer_record(
+            case=world.submitted,
+            question=c1,
+            value=["no", "yes"][i % 2],
+            rationale=f"r{i}",
+            by=world.lead,
+            reason=f"reason {i}",
+        )
+    assert _queries(client, url) == few
