@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("inspections.api.urls")),
     path("", include("cases.api.urls")),
     path("", include("scoring.api.urls")),
+    path("", include("reports.api.urls")),
     # The schema and its documentation are public: they describe the API, not its data.
     path(
         "schema/",
