@@ -33,6 +33,7 @@ from cases.services import StaleWriteError, answer_record
 from inspections.api import schema
 from inspections.api.exceptions import PreconditionFailed, PreconditionRequired
 from inspections.api.pagination import Pagination
+from inspections.api.schema import ok
 from inspections.api.selectors import inspection_visible_get
 
 _ETAG = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
@@ -48,7 +49,7 @@ IF_MATCH = OpenApiParameter(
 
 @extend_schema(
     tags=["cases"],
-    responses={200: CaseSerializer, **schema.LIST_ERRORS},
+    responses={200: ok(CaseSerializer, "A page of cases."), **schema.LIST_ERRORS},
 )
 class CaseListView(generics.ListAPIView):
     """The inspection's cases you may see: filtered, ordered (default: reference), paginated.
@@ -72,7 +73,9 @@ class CaseListView(generics.ListAPIView):
         return cases_visible(user=self.request.user, inspection=inspection)
 
 
-@extend_schema(tags=["cases"], responses={200: CaseSerializer, **schema.READ_ERRORS})
+@extend_schema(
+    tags=["cases"], responses={200: ok(CaseSerializer, "The case."), **schema.READ_ERRORS}
+)
 class CaseDetailView(APIView):
     """One case and its profile."""
 
@@ -82,10 +85,17 @@ class CaseDetailView(APIView):
         return Response(CaseSerializer(case).data)
 
 
-@extend_schema(tags=["answers"], responses={200: AnswerSerializer(many=True), **schema.READ_ERRORS})
 class CaseAnswerListView(APIView):
     """Every recorded answer of one case, in question order."""
 
+    @extend_schema(
+        tags=["answers"],
+        operation_id="case_answers_list",
+        responses={
+            200: ok(AnswerSerializer(many=True), "The answers, in question order."),
+            **schema.READ_ERRORS,
+        },
+    )
     def get(self, request: Request, slug: str, reference: str) -> Response:
         inspection = inspection_visible_get(user=request.user, slug=slug)
         case = case_visible_get(user=request.user, inspection=inspection, reference=reference)
@@ -101,6 +111,7 @@ class CaseAnswerView(APIView):
 
     @extend_schema(
         tags=["answers"],
+        operation_id="case_answer_retrieve",
         responses={
             200: OpenApiResponse(AnswerSerializer, description="The answer; ETag header set."),
             **schema.READ_ERRORS,
@@ -116,6 +127,7 @@ class CaseAnswerView(APIView):
 
     @extend_schema(
         tags=["answers"],
+        operation_id="case_answer_update",
         parameters=[IF_MATCH],
         request=AnswerInputSerializer,
         responses={

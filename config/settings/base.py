@@ -139,6 +139,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "inspections.api.schema.add_error_responses",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AnswerValueEnum": "cases.models.Answer.Value",
         "CaseStatusEnum": "cases.models.Case.Status",

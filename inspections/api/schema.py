@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -18,6 +20,10 @@ ErrorSerializer = inline_serializer(
 )
 
 
+def ok(serializer: Any, description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=serializer, description=description)
+
+
 def error(description: str) -> OpenApiResponse:
     return OpenApiResponse(response=ErrorSerializer, description=description)
 
@@ -30,3 +36,33 @@ BAD_REQUEST = error("The input is invalid: `errors` gives the message for each f
 
 READ_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED}
 LIST_ERRORS = {400: BAD_REQUEST, **READ_ERRORS}
+
+
+_STANDARD_ERRORS = {
+    "401": "No valid credentials: no session or token, or the token was revoked.",
+    "403": "Signed in but not allowed: e.g. an API client token trying to write.",
+    "404": "No such resource, or you may not see it (the two are not told apart).",
+    "429": "Too many requests for this token or person: retry after Retry-After seconds.",
+}
+
+
+def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Postprocessing hook: every operation of the API can answer 401, 403, 404 and 429 with
+    the Error body (the authentication, permission, scoping and throttling every view has),
+    so each operation documents them even where its view did not list them."""
+    ref = {"$ref": "#/components/schemas/Error"}
+    for item in result.get("paths", {}).values():
+        for method, operation in item.items():
+            if method not in {"get", "put", "post", "patch", "delete"}:
+                continue
+            responses = operation.setdefault("responses", {})
+            summary = (operation.get("description") or "").split("\n")[0].strip()
+            for code, response in responses.items():
+                if not response.get("description") and code.startswith("2"):
+                    response["description"] = summary or "Success."
+            for code, description in _STANDARD_ERRORS.items():
+                responses.setdefault(
+                    code,
+                    {"description": description, "content": {"application/json": {"schema": ref}}},
+                )
+    return result

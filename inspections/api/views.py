@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from inspections.api import schema
 from inspections.api.pagination import Pagination
+from inspections.api.schema import ok
 from inspections.api.selectors import (
     inspection_context_facts,
     inspection_framework,
@@ -29,7 +30,10 @@ from inspections.api.serializers import (
 )
 
 
-@extend_schema(tags=["inspections"], responses={200: InspectionSerializer, **schema.LIST_ERRORS})
+@extend_schema(
+    tags=["inspections"],
+    responses={200: ok(InspectionSerializer, "A page of inspections."), **schema.LIST_ERRORS},
+)
 class InspectionListView(generics.ListAPIView):
     """The inspections you may see (an API client: those its token was issued for)."""
 
@@ -41,7 +45,10 @@ class InspectionListView(generics.ListAPIView):
         return inspections_visible(user=self.request.user)
 
 
-@extend_schema(tags=["inspections"], responses={200: InspectionSerializer, **schema.READ_ERRORS})
+@extend_schema(
+    tags=["inspections"],
+    responses={200: ok(InspectionSerializer, "The inspection."), **schema.READ_ERRORS},
+)
 class InspectionDetailView(APIView):
     """One inspection."""
 
@@ -63,7 +70,8 @@ class _InspectionChildList(APIView):
 
 
 @extend_schema(
-    tags=["inspections"], responses={200: PDUSerializer(many=True), **schema.READ_ERRORS}
+    tags=["inspections"],
+    responses={200: ok(PDUSerializer(many=True), "The PDUs, by name."), **schema.READ_ERRORS},
 )
 class InspectionPDUListView(_InspectionChildList):
     """The Probation Delivery Units of the inspection's region."""
@@ -74,7 +82,10 @@ class InspectionPDUListView(_InspectionChildList):
 
 @extend_schema(
     tags=["inspections"],
-    responses={200: RecommendationSerializer(many=True), **schema.READ_ERRORS},
+    responses={
+        200: ok(RecommendationSerializer(many=True), "The recommendations."),
+        **schema.READ_ERRORS,
+    },
 )
 class RecommendationListView(_InspectionChildList):
     """The report's recommendations, by addressee and number."""
@@ -85,7 +96,10 @@ class RecommendationListView(_InspectionChildList):
 
 @extend_schema(
     tags=["inspections"],
-    responses={200: ContextFactSerializer(many=True), **schema.READ_ERRORS},
+    responses={
+        200: ok(ContextFactSerializer(many=True), "The facts, in order."),
+        **schema.READ_ERRORS,
+    },
 )
 class ContextFactListView(_InspectionChildList):
     """The key contextual facts (not case-derived: recorded as given, with their sources)."""
@@ -94,7 +108,13 @@ class ContextFactListView(_InspectionChildList):
     selector = staticmethod(inspection_context_facts)
 
 
-@extend_schema(tags=["inspections"], responses={200: FrameworkSerializer, **schema.READ_ERRORS})
+@extend_schema(
+    tags=["inspections"],
+    responses={
+        200: ok(FrameworkSerializer, "The framework and its questions."),
+        **schema.READ_ERRORS,
+    },
+)
 class InspectionFrameworkView(APIView):
     """The framework (question bank version) the inspection uses, with its questions."""
 
