@@ -9,6 +9,13 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
+from cases.scoring_columns import (
+    ADJUSTED_BIT,
+    CELL_EXPRESSION,
+    FLAG_BITS,
+    SCOPE_BITS_EXPRESSION,
+    question_scope,
+)
 from inspections.models import PDU, ApiClient, Inspection, Membership, Question
 
 # Pseudonymous case references: a 2-6 character prefix, a hyphen and 3-6 digits (DEMO-001,
@@ -140,6 +147,14 @@ class Case(models.Model):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Maintained by the database from the fields above, for the scoring engine's single scan:
+    # which question scopes apply (a bit per flag) and the breakdown cell (PDU, MAPPA, RoSH).
+    scope_bits = models.GeneratedField(
+        expression=SCOPE_BITS_EXPRESSION, output_field=models.IntegerField(), db_persist=True
+    )
+    cell = models.GeneratedField(
+        expression=CELL_EXPRESSION, output_field=models.BigIntegerField(), db_persist=True
+    )
 
     objects = CaseQuerySet.as_manager()
 
@@ -195,13 +210,17 @@ class Case(models.Model):
         return self.reference
 
     def question_applies(self, question: Question) -> bool:
-        """Whether a question is in scope for this case (question set and relevance flag)."""
-        wanted_set = (
-            Question.QuestionSet.ADJUSTED if self.adjusted_questions else Question.QuestionSet.CORE
+        """Whether a question is in scope for this case (question set and relevance flag),
+        by the same rule the scoring engine applies in SQL."""
+        bits = (ADJUSTED_BIT if self.adjusted_questions else 0) + sum(
+            bit for flag, bit in FLAG_BITS.items() if getattr(self, flag)
         )
-        if question.kind != Question.Kind.SUPPLEMENTARY and question.question_set != wanted_set:
-            return False
-        return not question.applies_when or bool(getattr(self, question.applies_when))
+        mask, want = question_scope(
+            kind=question.kind,
+            question_set=question.question_set,
+            applies_when=question.applies_when,
+        )
+        return (bits & mask) == want
 
 
 class Answer(models.Model):

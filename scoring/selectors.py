@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 
 from cases.models import Answer, Case
+from cases.scoring_columns import cell_decode, question_scope
 from inspections.models import Inspection, Question
 from scoring.arithmetic import percent_exact, percent_published, wilson_interval
 
@@ -132,41 +134,62 @@ class InspectionScores:
         return [q for q in self.questions if q.kind == Question.Kind.KEY]
 
 
-def in_scope_q(prefix: str = "") -> Q:
-    """A Q over answers (prefix "") that is true when the answer's question applies to its case.
+_ANSWER_SCAN = """
+    WITH scope(question_id, mask, want) AS (VALUES {values})
+    SELECT a.question_id, c.cell,
+           COUNT(*) FILTER (WHERE a.value = 'yes' AND (c.scope_bits & s.mask) = s.want),
+           COUNT(*) FILTER (WHERE a.value = 'no' AND (c.scope_bits & s.mask) = s.want),
+           COUNT(*) FILTER (WHERE a.value = 'na' AND (c.scope_bits & s.mask) = s.want)
+    FROM {answer} a
+    JOIN {case} c ON c.id = a.case_id
+    JOIN scope s ON s.question_id = a.question_id
+    WHERE c.inspection_id = %s
+    GROUP BY a.question_id, c.cell
+"""
 
-    Key questions and prompts apply in their question set (core, or adjusted where contact was
-    suspended); a supplementary question applies where its case flag is set.
+
+def _answer_counts(
+    inspection: Inspection, questions: list[Question]
+) -> list[tuple[int, int, int, int, int]]:
+    """(question_id, cell, yes, no, na) in scope: one grouped scan of the answers.
+
+    Raw SQL because this is the hot path: each question's scope is joined from a small VALUES
+    list, and the scope test sits in an aggregate FILTER rather than the WHERE clause, so the
+    planner estimates the row count right and keeps to a (parallel) hash aggregate.
+    Answers to questions that do not apply to their case (the profile changed after they were
+    recorded) are kept but not counted.
     """
-    q = prefix
-    core = Q(**{f"{q}question__question_set": Question.QuestionSet.CORE}) & Q(
-        **{f"{q}case__adjusted_questions": False}
-    )
-    adjusted = Q(**{f"{q}question__question_set": Question.QuestionSet.ADJUSTED}) & Q(
-        **{f"{q}case__adjusted_questions": True}
-    )
-    key_or_prompt = Q(**{f"{q}question__kind__in": [Question.Kind.KEY, Question.Kind.PROMPT]}) & (
-        core | adjusted
-    )
-    flagged = Q(**{f"{q}question__applies_when": ""})
-    for flag in FLAGS:
-        flagged |= Q(**{f"{q}question__applies_when": flag, f"{q}case__{flag}": True})
-    supplementary = Q(**{f"{q}question__kind": Question.Kind.SUPPLEMENTARY}) & flagged
-    return key_or_prompt | supplementary
+    if not questions:
+        return []
+    params: list[int] = []
+    for question in questions:
+        mask, want = question_scope(
+            kind=question.kind,
+            question_set=question.question_set,
+            applies_when=question.applies_when,
+        )
+        params += [question.pk, mask, want]
+    values = ", ".join(["(%s, %s, %s)"] * len(questions))
+    if connection.vendor == "postgresql":
+        values = ", ".join(["(%s::bigint, %s::integer, %s::integer)"] * len(questions))
+    sql = _ANSWER_SCAN.format(values=values, answer=Answer._meta.db_table, case=Case._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, inspection.pk])
+        return [
+            (int(q), int(cell), int(yes), int(no), int(na))
+            for q, cell, yes, no, na in cursor.fetchall()
+        ]
 
 
-def _groups_of(
-    pdu_id: int, mappa_eligible: bool, mappa_level: int | None, rosh: str
-) -> list[tuple[str, str]]:
-    """The breakdown groups (dimension, group key) that a profile cell falls into."""
+def _groups_of(cell: int) -> tuple[tuple[str, str], ...]:
+    """The breakdown groups (dimension, group key) that a cell's cases fall into."""
+    pdu_id, mappa_level, rosh = cell_decode(cell)
     groups = [("all", "all"), ("pdu", str(pdu_id)), ("rosh", ROSH_GROUP_OF.get(rosh, rosh))]
-    if mappa_eligible:
-        groups.append(("mappa", "eligible"))
-        if mappa_level:
-            groups.append(("mappa", f"level_{mappa_level}"))
+    if mappa_level:
+        groups += [("mappa", "eligible"), ("mappa", f"level_{mappa_level}")]
     else:
         groups.append(("mappa", "not_eligible"))
-    return groups
+    return tuple(groups)
 
 
 def _scope_count(question: Question, row: Mapping[str, Any]) -> int:
@@ -183,7 +206,7 @@ def inspection_scores(inspection: Inspection) -> InspectionScores:
     """Every question's counts and figures, overall and by PDU, MAPPA and RoSH; the case profile.
 
     Four queries whatever the number of cases: the questions and the PDUs (small), then one
-    grouped scan of the cases and one of the answers.
+    grouped scan of the cases and one of the answers, both grouped by breakdown cell.
     """
     questions = list(
         Question.objects.filter(framework_id=inspection.framework_id)
@@ -191,10 +214,9 @@ def inspection_scores(inspection: Inspection) -> InspectionScores:
         .order_by("order")
     )
     pdus = list(inspection.region.pdus.order_by("name").values_list("pk", "code", "name"))
-
     case_rows = list(
         Case.objects.filter(inspection=inspection)
-        .values("pdu_id", "mappa_eligible", "mappa_level", "rosh")
+        .values("cell")
         .annotate(
             n=Count("pk"),
             n_adjusted=Count("pk", filter=Q(adjusted_questions=True)),
@@ -202,51 +224,30 @@ def inspection_scores(inspection: Inspection) -> InspectionScores:
         )
         .order_by()
     )
-    answer_rows = (
-        Answer.objects.filter(case__inspection=inspection)
-        .filter(in_scope_q())
-        .values(
-            "question_id",
-            "value",
-            "case__pdu_id",
-            "case__mappa_eligible",
-            "case__mappa_level",
-            "case__rosh",
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    answer_rows = _answer_counts(inspection, questions)
 
     # counts[(dimension, group)][question_id] = [yes, no, na, in_scope]
     counts: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0, 0])
     )
     cases_in: dict[tuple[str, str], int] = defaultdict(int)
-    value_slot: dict[str, int] = {
-        Answer.Value.YES: _YES,
-        Answer.Value.NO: _NO,
-        Answer.Value.NOT_APPLICABLE: _NA,
-    }
+    groups_of: dict[int, tuple[tuple[str, str], ...]] = {}
 
     for row in case_rows:
-        cell_groups = _groups_of(
-            row["pdu_id"], row["mappa_eligible"], row["mappa_level"], row["rosh"]
-        )
+        cell_groups = groups_of.setdefault(row["cell"], _groups_of(row["cell"]))
         for question in questions:
             in_scope = _scope_count(question, row)
+            question_id = question.pk
             for group in cell_groups:
-                counts[group][question.pk][_SCOPE] += in_scope
+                counts[group][question_id][_SCOPE] += in_scope
         for group in cell_groups:
             cases_in[group] += row["n"]
-    for arow in answer_rows:
-        slot = value_slot[arow["value"]]
-        for group in _groups_of(
-            arow["case__pdu_id"],
-            arow["case__mappa_eligible"],
-            arow["case__mappa_level"],
-            arow["case__rosh"],
-        ):
-            counts[group][arow["question_id"]][slot] += arow["n"]
+    for question_id, cell, yes, no, na in answer_rows:
+        for group in groups_of.get(cell) or _groups_of(cell):
+            tally = counts[group][question_id]
+            tally[_YES] += yes
+            tally[_NO] += no
+            tally[_NA] += na
 
     def scores_for(group: tuple[str, str]) -> list[QuestionScore]:
         total = cases_in.get(group, 0)

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
+
+from cases.services import answer_record
+from cases.tests.factories import CaseFactory
+from inspections.demo.loader import FRAMEWORK_FILE
+from inspections.models import Framework, Question
+from inspections.services import FrameworkFileError, framework_load
+from inspections.tests.factories import InspectionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def framework_data() -> dict:
+    return json.loads(FRAMEWORK_FILE.read_text())
+
+
+def dump(data: dict) -> bytes:
+    return json.dumps(data).encode()
+
+
+def test_the_shipped_framework_loads_every_question_with_its_rules(framework):
+    codes = list(framework.questions.values_list("code", flat=True))
+    assert codes[:4] == ["C1", "C1a", "C1b", "C1c"]
+    assert set(codes) >= {"C1", "C2", "C3", "C4", "S1", "S9"}
+    c1c = framework.questions.get(code="C1c")
+    assert (c1c.kind, c1c.parent.code, c1c.na_allowed) == ("prompt", "C1", True)
+    assert framework.questions.get(code="C1").na_allowed is False
+    assert framework.questions.get(code="S3").applies_when == "curfew_considered"
+
+
+def test_loading_the_same_file_twice_changes_nothing(framework):
+    ids = list(framework.questions.values_list("pk", flat=True))
+    result = framework_load(raw=FRAMEWORK_FILE.read_bytes())
+    assert result.created is False
+    assert Framework.objects.count() == 1
+    assert list(result.framework.questions.values_list("pk", flat=True)) == ids
+
+
+def test_a_version_in_use_is_never_changed(framework):
+    inspection = InspectionFactory(framework=framework)
+    case = CaseFactory(inspection=inspection)
+    answer_record(case=case, question=framework.questions.get(code="C1"), value="yes")
+    changed = framework_data()
+    changed["key_questions"][0]["text"] = "A reworded key question?"
+    with pytest.raises(FrameworkFileError, match="in use"):
+        framework_load(raw=dump(changed))
+    assert framework.questions.get(code="C1").text.startswith("Does assessment")
+
+
+def test_a_new_version_loads_beside_the_old_one(framework):
+    changed = framework_data()
+    changed["version"] = 2
+    changed["key_questions"][0]["text"] = "A reworded key question?"
+    new = framework_load(raw=dump(changed)).framework
+    assert Framework.objects.count() == 2
+    assert new.questions.get(code="C1").text == "A reworded key question?"
+    assert framework.questions.get(code="C1").text.startswith("Does assessment")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda d: d.pop("key_questions"), "'key_questions' is a required property"),
+        (lambda d: d.update(version=0), "version"),
+        (lambda d: d["key_questions"][0].update(na_allowed="sometimes"), "na_allowed"),
+        (
+            lambda d: d["supplementary_questions"][0].update(applies_when="moon_phase"),
+            "applies_when",
+        ),
+        (lambda d: d["key_questions"][1].update(code="C1"), "repeated: C1"),
+        (lambda d: d["key_questions"][0].update(colour="blue"), "colour"),
+    ],
+)
+def test_a_malformed_file_is_refused_with_a_message_and_nothing_loaded(db, mutate, message):
+    data = framework_data()
+    mutate(data)
+    with pytest.raises(FrameworkFileError, match=message):
+        framework_load(raw=dump(data))
+    assert not Framework.objects.exists()
+    assert not Question.objects.exists()
+
+
+def test_a_file_that_is_not_json_is_refused(db, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('{"slug": "dipp", ')
+    with pytest.raises(CommandError, match="not valid JSON"):
+        call_command("load_framework", str(path))
+    assert not Framework.objects.exists()
+
+
+def test_the_database_refuses_changes_to_an_answered_question(framework):
+    inspection = InspectionFactory(framework=framework)
+    case = CaseFactory(inspection=inspection)
+    question = framework.questions.get(code="C2")
+    answer_record(case=case, question=question, value="no", rationale="Weak planning.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Question.objects.filter(pk=question.pk).update(text="Changed behind our back?")

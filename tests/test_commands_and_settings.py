@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.models import Answer, AnswerChange, Case
+from inspections.models import ContextFact, Framework, Inspection, Recommendation
+from scoring.selectors import inspection_scores
+
+pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def snapshot() -> dict:
+    return {
+        "frameworks": list(Framework.objects.values_list("pk", "checksum")),
+        "inspections": list(Inspection.objects.values_list("pk", "slug", "status")),
+        "cases": list(Case.objects.order_by("pk").values_list("pk", "reference", "pdu_id", "rosh")),
+        "answers": list(
+            Answer.objects.order_by("pk").values_list("pk", "value", "rationale", "answered_at")
+        ),
+        "history": AnswerChange.objects.count(),
+        "facts": list(ContextFact.objects.values_list("pk", "value")),
+        "recommendations": list(Recommendation.objects.values_list("pk", "text")),
+    }
+
+
+def test_load_demo_twice_changes_nothing(capsys):
+    call_command("load_demo")
+    first = snapshot()
+    call_command("load_demo")
+    assert snapshot() == first
+    assert "nothing changed" in capsys.readouterr().out
+    assert len(first["cases"]) == 64
+    assert Recommendation.objects.filter(addressee="region").count() == 3
+    assert Recommendation.objects.filter(addressee="hmpps").count() == 3
+
+
+def test_demo_rationales_are_varied_and_references_synthetic(demo):
+    rationales = list(
+        Answer.objects.filter(case__inspection=demo).values_list("rationale", flat=True)
+    )
+    assert all(len(r) > 40 for r in rationales)
+    assert len(set(rationales)) > 250
+    assert all(ref.startswith("DEMO-") for ref in demo.cases.values_list("reference", flat=True))
+
+
+def test_generate_synthetic_makes_complete_inspections_of_the_size_asked():
+    call_command("generate_synthetic", slug="syn-a", cases=150, seed=3)
+    inspection = Inspection.objects.get(slug="syn-a")
+    scores = inspection_scores(inspection)
+    assert scores.cases == 150
+    assert all(q.unanswered == 0 for q in scores.questions)
+    assert sum(g.cases for g in scores.breakdowns["pdu"]) == 150
+
+
+def test_generate_synthetic_is_reproducible_from_its_seed():
+    call_command("generate_synthetic", slug="syn-a", cases=40, seed=5)
+    call_command("generate_synthetic", slug="syn-b", cases=40, seed=5)
+
+    def values(slug: str) -> list:
+        return list(
+            Answer.objects.filter(case__inspection__slug=slug)
+            .order_by("case__reference", "question__order")
+            .values_list("case__reference", "question__code", "value")
+        )
+
+    assert values("syn-a") == values("syn-b")
+
+
+def test_generate_synthetic_refuses_an_existing_slug_and_bad_sizes():
+    call_command("generate_synthetic", slug="syn-a", cases=5, seed=1)
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("generate_synthetic", slug="syn-a", cases=5, seed=1)
+    with pytest.raises(CommandError, match="between 1 and"):
+        call_command("generate_synthetic", slug="syn-c", cases=0, seed=1)
+    assert Case.objects.filter(inspection__slug="syn-a").count() == 5
+
+
+def _start_production(env_overrides: dict) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS")}
+    env.update({"DJANGO_SETTINGS_MODULE": "config.settings.production", **env_overrides})
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = _start_production({})
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_settings_start_with_a_secret_key_and_hosts():
+    result = _start_production(
+        {
+            "SECRET_KEY": "x" * 20 + "-production-test-key-0123456789",
+            "ALLOWED_HOSTS": "example.test",
+        }
+    )
+    assert result.returncode == 0, result.stderr
