@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cases.models import Case
+from cases.scoring_columns import FLAG_BITS
 from cases.services import answers_bulk_create, cases_bulk_create
-from inspections.models import Framework, Inspection, Region
+from inspections.models import Framework, Inspection, Question, Region
 from inspections.services import inspection_create
 
+_SCOPE_FIELDS = ("adjusted_questions", *FLAG_BITS)
 _RATIONALE = {
     "yes": "Synthetic rationale: sufficient for this question on the evidence recorded.",
     "no": "Synthetic rationale: not sufficient; the evidence recorded falls short.",
@@ -74,16 +76,19 @@ def synthetic_inspection_create(
         )
     created = cases_bulk_create(inspection=inspection, profiles=profiles, validate=False)
     questions = list(framework.questions.all())
+    # Cases with the same flags answer the same questions: work the list out once per profile.
+    applicable: dict[tuple[bool, ...], list[Question]] = {}
     rows = []
     for case in created:
-        for question in questions:
-            if not case.question_applies(question):
-                continue
+        flags = tuple(getattr(case, f) for f in _SCOPE_FIELDS)
+        if flags not in applicable:
+            applicable[flags] = [q for q in questions if case.question_applies(q)]
+        for question in applicable[flags]:
             value = "yes" if rng.random() < 0.45 else "no"
             if question.na_allowed and rng.random() < 0.08:
                 value = "na"
             rows.append((case, question, value, _RATIONALE[value], None))
-    answers_bulk_create(rows=rows, source="synthetic")
+    answers_bulk_create(rows=rows, source="synthetic", history=False)
     inspection.status = Inspection.Status.MODERATION
     inspection.save(update_fields=["status"])
     return inspection
