@@ -16,3 +16,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TEST_BROKER_URL = env("CELERY_TEST_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_TEST_BROKER_URL
 CELERY_BROKER_URL = CELERY_TEST_BROKER_URL or "memory://"
+# A worker test that kills its worker needs the unacknowledged task back in seconds, not the
+# production minutes: it sets CELERY_VISIBILITY_TIMEOUT low, and the sweep runs every second.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}

@@ -1,0 +1,298 @@
+"""The report built through a real Celery worker and Redis, started by the test run.
+
+The worker is `celery -A config worker`, a separate process on the pytest test database
+(transactional_db, so it sees committed rows) and Redis database 5. The page that starts the
+build is the lead's own; the PDF is read back as text and rendered to PNG pages under
+test-artifacts/report/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+from django.urls import reverse
+from kombu import pools as kombu_pools
+from pypdf import PdfReader
+
+from config.celery import app as celery_app
+from inspections.demo import south_west_2025 as demo_data
+from reports.models import ReportBuild
+from reports.services import build_dir, media_path
+
+pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
+
+BROKER = os.environ.get("REPORT_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "report"
+BUILD_TIMEOUT = 240
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "", safe="")
+    if db.get("PASSWORD"):
+        auth += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or "5432"
+    return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+
+
+class Worker:
+    """A `celery -A config worker` subprocess in its own process group."""
+
+    def __init__(self, log: Path, **env: str) -> None:
+        self.log = log
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": _database_url(),
+            "CELERY_TEST_BROKER_URL": BROKER,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **env,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as out:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "--pool=prefork",
+                    "--concurrency=1",
+                    "--loglevel=INFO",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--hostname=report-test@%h",
+                ],
+                cwd=settings.BASE_DIR,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, sig)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=30)
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-4000:]
+
+
+@contextmanager
+def _sending_to(broker: str) -> Iterator[None]:
+    """Make this process send tasks to the real broker instead of running them eagerly."""
+    conf = celery_app.conf
+    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
+    conf.update(broker_url=broker, task_always_eager=False)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        # Close and forget every pooled connection, so the next test starts afresh.
+        kombu_pools.reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        conf.update(saved)
+
+
+@pytest.fixture
+def broker() -> Iterator[str]:
+    client = redis.Redis.from_url(BROKER)
+    try:
+        client.ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(f"Redis is needed at {BROKER} for the worker tests: {exc}")
+    client.flushdb()  # database 5 is the report tests' own: no message of an earlier run
+    with _sending_to(BROKER):
+        yield BROKER
+    client.flushdb()
+
+
+@pytest.fixture
+def start_worker(tmp_path, broker) -> Iterator[Callable[..., Worker]]:
+    workers: list[Worker] = []
+
+    def start(**env: str) -> Worker:
+        worker = Worker(tmp_path / f"worker-{len(workers) + 1}.log", **env)
+        worker.start()
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        # The test database is dropped at the end of the run: no worker may hold it open.
+        worker.kill(signal.SIGTERM)
+
+
+def _wait_for(
+    build_id: int, done: Callable[[ReportBuild], bool], worker: Worker, timeout: float
+) -> ReportBuild:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        build = ReportBuild.objects.get(pk=build_id)
+        if done(build):
+            return build
+        time.sleep(0.05)
+    pytest.fail(f"Build {build_id} is {build.status}/{build.step}; worker log:\n{worker.output()}")
+
+
+def _pdf_text(path: Path) -> str:
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True, check=True
+    )
+    return " ".join(result.stdout.decode("utf-8").split())
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+# Sentences of the published report that carry its case-derived figures.
+PUBLISHED_FIGURES = [
+    "In total, 64 cases that commenced between 28 April 2025 and 09 May 2025",
+    "meeting the required standard to keep people safe in 59 per cent of cases",
+    "proposals were made to court to support public protection in 59 per cent of inspected cases",
+    "suitability for curfews in 15 out of 18 relevant cases",
+    "In seven out of 17 relevant cases, pre-release work to support public protection",
+    "Almost all staff interviewed (94 per cent) believed",
+    "the risk to children was sufficiently assessed and analysed in only 27 out of 57 relevant "
+    "cases",
+    "Of our inspected cases, 22 were MAPPA eligible, with the majority (20) managed at Level 1",
+    "However, only eight of these cases demonstrated evidence of coordinated, multi-agency "
+    "oversight",
+    "Delivery of services to support the safety of other people effectively was sufficient in "
+    "only 30 per cent of inspected cases",
+]
+
+
+def test_the_demo_report_builds_through_a_real_worker_and_prints_every_published_figure(
+    demo, lead_client, start_worker, report_text
+):
+    worker = start_worker()
+    response = lead_client.post(reverse("report-build-start", args=[demo.slug]))
+    assert response.status_code == 302
+    build = ReportBuild.objects.get(inspection=demo)
+    progress = lead_client.get(response["Location"]).content.decode()
+    if build.in_progress:
+        assert 'http-equiv="refresh"' in progress
+
+    build = _wait_for(build.pk, lambda b: not b.in_progress, worker, BUILD_TIMEOUT)
+    assert build.status == ReportBuild.Status.SUCCEEDED, build.error or worker.output()
+    assert build.attempts == 1
+    assert "The report is ready" in lead_client.get(response["Location"]).content.decode()
+
+    pdf_path = media_path(build.pdf_file)
+    text = _pdf_text(pdf_path)
+    published = _flat(report_text)
+
+    headings = re.findall(r"^(.+?) \(Back to top\)$", report_text, flags=re.MULTILINE)
+    assert len(headings) == 9
+    for heading in [*headings, "Footnotes"]:
+        assert heading in text, heading
+
+    for sentence in PUBLISHED_FIGURES:
+        assert sentence in published, "quoted from the published report"
+        assert sentence in text, sentence
+
+    scoring = report_text.split("Scoring (Back to top)")[1].split("Follow-up activity")[0]
+    rows = re.findall(r"^(Does .+\?)(\d+%)$", scoring, flags=re.MULTILINE)
+    assert len(rows) == 4
+    for question, percent in rows:
+        assert re.search(re.escape(question) + r" " + percent + r" \d+", text), question
+
+    rosh = report_text.split("Risk of Serious Harm classification of inspected cases")[1]
+    low, medium, high = re.search(r"(\d+%)(\d+%)(\d+%)", rosh).groups()
+    assert re.search(rf"Low \d+ {low} Medium \d+ {medium} High/very high \d+ {high}", text)
+
+    for fact in demo_data.CONTEXT_FACTS:
+        assert fact["value"] in published, fact["label"]
+        assert fact["value"] in text, fact["label"]
+        if fact["as_at"]:
+            assert f"({fact['as_at']})" in text, fact["label"]
+    # Every footnote of the published report. A URL wraps across lines, and pdftotext joins a
+    # line-end hyphen away, so compare without spaces and hyphens.
+    footnotes = report_text.split("\nFootnotes\n")[1]
+    printed = re.sub(r"[ -]", "", text.split("Footnotes")[-1])
+    sources = re.findall(r"^\s+\d+\. (.+?)\.? ↩︎$", footnotes, flags=re.MULTILINE)
+    assert len(sources) == 4
+    for source in sources:
+        assert re.sub(r"[ -]", "", source)[:120] in printed, source[:60]
+    assert build.data_sha256 in text.replace(" ", "")  # the manifest, wrapped or not
+    assert len(PdfReader(pdf_path).pages) >= 8
+
+    # The pages as a person sees them.
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*"):
+        old.unlink()
+    shutil.copyfile(pdf_path, ARTIFACTS / f"{demo.slug}.pdf")
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "70", str(pdf_path), str(ARTIFACTS / "page")], check=True
+    )
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    assert len(pages) == len(PdfReader(pdf_path).pages)
+    assert all(p.stat().st_size > 5_000 for p in pages)
+
+
+def test_a_worker_killed_mid_build_leaves_no_partial_file_and_the_build_is_retried(
+    demo, lead, start_worker
+):
+    from reports.services import build_start
+
+    # A short visibility timeout so the dead worker's task comes back within seconds.
+    first = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
+    build = build_start(inspection=demo, by=lead)
+    build = _wait_for(
+        build.pk,
+        lambda b: b.step == ReportBuild.Step.PDF or not b.in_progress,
+        first,
+        BUILD_TIMEOUT,
+    )
+    assert build.status == ReportBuild.Status.RUNNING, "killed while writing the PDF"
+    first.kill(signal.SIGKILL)
+
+    folder = media_path(build_dir(build))
+    killed = ReportBuild.objects.get(pk=build.pk)
+    assert killed.status == ReportBuild.Status.RUNNING
+    assert killed.attempts == 1
+    assert killed.pdf_file == ""
+    pdf = folder / "report.pdf"
+    # Nothing half-written under a final name: the PDF is absent, or (had the kill come just
+    # after its rename) whole.
+    if pdf.exists():
+        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+    html = folder / "report.html"
+    assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+    second = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
+    done = _wait_for(build.pk, lambda b: not b.in_progress, second, BUILD_TIMEOUT)
+    assert done.status == ReportBuild.Status.SUCCEEDED, done.error or second.output()
+    assert done.attempts == 2
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.pdf"]
+    assert len(PdfReader(media_path(done.pdf_file)).pages) >= 8
