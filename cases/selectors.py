@@ -169,8 +169,9 @@ def case_page(case: Case, *, history: bool = False) -> CasePage:
 @dataclass(frozen=True)
 class Progress:
     by_status: list[tuple[str, str, int]]
-    by_inspector: list[tuple[str, dict[str, int], int]]
-    by_pdu: list[tuple[str, dict[str, int], int]]
+    # (name, counts in Case.Status order, total)
+    by_inspector: list[tuple[str, list[int], int]]
+    by_pdu: list[tuple[str, list[int], int]]
     total: int
 
 
@@ -204,8 +205,14 @@ def inspection_progress(inspection: Inspection) -> Progress:
         pdus.setdefault(row["pdu__name"], Counter())[row["status"]] += row["n"]
     return Progress(
         by_status=[(s.value, str(s.label), statuses[s.value]) for s in Case.Status],
-        by_inspector=[(k, dict(v), sum(v.values())) for k, v in sorted(inspectors.items())],
-        by_pdu=[(k, dict(v), sum(v.values())) for k, v in sorted(pdus.items())],
+        by_inspector=[
+            (k, [v[s] for s in Case.Status.values], sum(v.values()))
+            for k, v in sorted(inspectors.items())
+        ],
+        by_pdu=[
+            (k, [v[s] for s in Case.Status.values], sum(v.values()))
+            for k, v in sorted(pdus.items())
+        ],
         total=sum(statuses.values()),
     )
 

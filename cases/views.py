@@ -36,6 +36,7 @@ from cases.services import (
     Verdict,
     case_answers_save,
     case_moderate,
+    case_problems,
     case_submit,
     case_update_profile,
     cases_allocate,
@@ -264,7 +265,7 @@ def case_submit_view(request: HttpRequest, slug: str, reference: str) -> HttpRes
         errors = [
             {
                 "href": reverse("case-section", args=[slug, reference, section_of[p.question.pk]])
-                + f"#{p.question.code}-{p.field}",
+                + f"?problems=1#{p.question.code}-{p.field}",
                 "text": p.message,
             }
             for p in exc.problems
@@ -375,9 +376,18 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
                             "case-section", slug=slug, reference=reference, section=slugs[i + 1]
                         )
                 return redirect("case-detail", slug=slug, reference=reference)
+    # Messages beside the fields: this page's own errors, or (arriving from the case page's
+    # error summary) what stops the case being submitted.
+    field_errors = {e["href"].lstrip("#"): e["text"] for e in errors}
+    if request.method == "GET" and request.GET.get("problems"):
+        for p in case_problems(case, page.questions, page.answers):
+            if p.question in current.questions:
+                field_errors[f"{p.question.code}-{p.field}"] = p.message
     questions = [
         {
             "q": q,
+            "value_error": field_errors.get(f"{q.code}-value", ""),
+            "rationale_error": field_errors.get(f"{q.code}-rationale", ""),
             "choices": _allowed_values(q),
             "rationale_hint": (
                 "Required: explain your judgement."

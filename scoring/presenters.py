@@ -113,7 +113,8 @@ def key_question_chart(scores: InspectionScores) -> Chart:
                 sentence=f"{q.code}: {score_sentence(q)}",
                 y=top,
                 width=width,
-                label_x=round(PLOT_X + width + 6, 1),
+                # Beyond the whisker, so the figure never sits on the interval line.
+                label_x=round(PLOT_X + max(width, PLOT_WIDTH * high / 100) + 6, 1),
                 ci_x1=round(PLOT_X + PLOT_WIDTH * low / 100, 1),
                 ci_x2=round(PLOT_X + PLOT_WIDTH * high / 100, 1),
                 text_y=top + BAR_HEIGHT // 2 + 5,

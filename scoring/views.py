@@ -38,7 +38,10 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "inspection": access.inspection,
             "scores": scores,
             "progress": progress,
-            "statuses": [s for s, _, _ in progress.by_status],
+            "progress_tables": [
+                ("By inspector", "Inspector", progress.by_inspector),
+                ("By PDU", "PDU", progress.by_pdu),
+            ],
             "key_rows": score_rows(scores.key_questions),
             "rows": score_rows(scores.questions),
             "chart": key_question_chart(scores),

@@ -106,7 +106,12 @@ def test_submitting_an_incomplete_case_lists_each_missing_field_and_links_to_it(
     assert response.status_code == 400
     body = response.content.decode()
     assert "There is a problem" in body
-    assert f'href="{section_url(world, "C2")}#C2-rationale"' in body
+    link = f"{section_url(world, 'C2')}?problems=1#C2-rationale"
+    assert f'href="{link}"' in body
+    # The linked page shows the message beside the field.
+    target = client.get(link.split("#")[0]).content.decode()
+    assert 'id="C2-rationale-error"' in target
+    assert "Enter a rationale for the judgement on C2" in target
     world.case.refresh_from_db()
     assert world.case.status == Case.Status.IN_PROGRESS
 

@@ -1,0 +1,246 @@
+"""The whole journey in a real browser (Playwright driving Debian's Chromium), with an axe-core
+accessibility check on every page it visits and screenshots of the main pages.
+
+Given an inspection with a lead and an inspector who has a case allocated,
+when the inspector answers the case, submits it with a rationale missing, fixes it and submits,
+and the lead watches the scores, disagrees on one key question, the inspector corrects it and
+the lead agrees,
+then every page passes axe (WCAG 2.2 A/AA) and the agreement page shows the moderation.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from cases.models import Case, ModerationReview
+from cases.tests.factories import CaseFactory
+from inspections.models import Membership
+from inspections.tests.factories import (
+    InspectionFactory,
+    MembershipFactory,
+    PDUFactory,
+    UserFactory,
+)
+from tests.web.helpers import answer_all
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM (used by the live
+# server's set-up here) refuses to run under one unless told it is safe, which it is for tests.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+PASSWORD = "test-password-123"  # UserFactory's
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run .ci/system-packages (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield browser
+        browser.close()
+
+
+class Visitor:
+    """One person's browser session; checks every page it lands on with axe."""
+
+    def __init__(self, browser, base_url: str, name: str) -> None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.base_url = base_url
+        self.name = name
+        self.axe = Axe()
+        self.checked: list[str] = []
+
+    def check(self, shot: str | None = None) -> None:
+        results = self.axe.run(
+            self.page,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+        violations = [
+            f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+            for v in results.response["violations"]
+        ]
+        assert violations == [], f"axe on {self.page.url}: {violations}"
+        self.checked.append(self.page.url)
+        if shot:
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            self.page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
+
+    def go(self, path: str, shot: str | None = None) -> None:
+        self.page.goto(self.base_url + path)
+        self.check(shot)
+
+    def sign_in(self, username: str, shot: str | None = None) -> None:
+        self.go("/accounts/login/", shot)
+        self.page.get_by_label("Username").fill(username)
+        self.page.get_by_label("Password").fill(PASSWORD)
+        self.page.get_by_role("button", name="Sign in").click()
+        self.check()
+
+
+def answer_section(page, *, skip_key_rationale: bool = False) -> None:
+    """Yes to every question on the page, with a rationale for the key question."""
+    for radio in page.locator("input[type=radio][value=yes]").all():
+        radio.check()
+    key = page.locator("textarea[id$='-rationale']").last
+    if page.get_by_role("heading", name="Key question").count() and not skip_key_rationale:
+        key.fill("The plan addresses the risks found in assessment.")
+
+
+def test_the_whole_journey_in_a_browser(browser, live_server, framework):
+    # Given
+    inspection = InspectionFactory(framework=framework, title="DIPP in Test region")
+    pdu = PDUFactory(region=inspection.region, name="Test PDU")
+    lead_user = UserFactory(username="lead-b", first_name="Lee", last_name="Lead")
+    inspector_user = UserFactory(username="insp-b", first_name="Ira", last_name="One")
+    MembershipFactory(inspection=inspection, user=lead_user, role=Membership.Role.LEAD)
+    MembershipFactory(inspection=inspection, user=inspector_user)
+    case = CaseFactory(
+        inspection=inspection, pdu=pdu, inspector=inspector_user, reference="JRN-001"
+    )
+    done = CaseFactory(
+        inspection=inspection, pdu=pdu, inspector=inspector_user, reference="JRN-002"
+    )
+    answer_all(done, inspector_user, value="no")
+    slug = inspection.slug
+
+    lead = Visitor(browser, live_server.url, "lead")
+    inspector = Visitor(browser, live_server.url, "inspector")
+
+    lead.sign_in("lead-b", shot="01-sign-in")
+    lead.go(f"/inspections/{slug}/scores/")
+    before = lead.page.locator("#key-question-table td[data-code=C1]").inner_text()
+    assert before == "0% (0 of 1; 95% CI 0–79%)"
+
+    # When the inspector answers the case, leaving one key-question rationale out
+    inspector.sign_in("insp-b")
+    assert "Your inspections" in inspector.page.title()
+    inspector.check("02-home")
+    inspector.page.get_by_role("link", name="DIPP in Test region").click()
+    inspector.check("03-my-cases")
+    inspector.page.get_by_role("link", name="Case JRN-001").click()
+    inspector.check("04-case")
+    inspector.page.get_by_role("link", name=re.compile(r"^C1: ")).click()
+    inspector.check("05-key-question")
+    for section in ("C1", "C2", "C3", "C4"):
+        assert inspector.page.get_by_role("heading", level=1).inner_text().startswith(section)
+        answer_section(inspector.page, skip_key_rationale=section == "C3")
+        inspector.page.get_by_role("button", name="Save and continue").click()
+        inspector.check()
+    assert "Supplementary questions" in inspector.page.get_by_role("heading", level=1).inner_text()
+    inspector.check("06-supplementary")
+    answer_section(inspector.page)
+    inspector.page.get_by_role("button", name="Save and continue").click()
+    inspector.check()
+
+    # ...submits, and sees the error summary linking to the missing rationale
+    inspector.page.get_by_role("button", name="Submit case for moderation").click()
+    summary = inspector.page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    inspector.check("07-error-summary")
+    summary.get_by_role("link", name="Enter a rationale for the judgement on C3").click()
+    assert inspector.page.url.endswith("#C3-rationale")
+    inspector.check()
+    inspector.page.locator("#C3-rationale").fill("Reviews were timely and recorded.")
+    inspector.page.get_by_role("button", name="Save draft and return to the case").click()
+    inspector.check()
+    inspector.page.get_by_role("button", name="Submit case for moderation").click()
+    inspector.check()
+    assert (
+        "submitted for moderation"
+        in inspector.page.locator(".govuk-notification-banner").inner_text()
+    )
+
+    # Then the lead sees the dashboard figures change
+    lead.page.reload()
+    lead.check("08-dashboard")
+    after = lead.page.locator("#key-question-table td[data-code=C1]").inner_text()
+    assert after == "50% (1 of 2; 95% CI 9–91%)"
+    assert lead.page.locator("svg[role=img] rect").count() == 4
+
+    # When the lead disagrees on C2
+    lead.go(f"/inspections/{slug}/cases/JRN-001/")
+    lead.page.get_by_role("link", name="Moderate this case").click()
+    lead.check("09-moderation")
+    for code in ("C1", "C3", "C4"):
+        lead.page.locator(f"#{code}-verdict").check()
+    lead.page.locator("#C2-verdict-disagree").check()
+    lead.page.locator("#C2-value-no").check()
+    lead.page.locator("#C2-comment").fill("The plan does not address the risk to the partner.")
+    lead.check()
+    lead.page.get_by_role("button", name="Record moderation").click()
+    lead.check()
+    assert (
+        "returned to its inspector" in lead.page.locator(".govuk-notification-banner").inner_text()
+    )
+
+    # Then the inspector sees the returned case and corrects it
+    inspector.go(f"/inspections/{slug}/")
+    item = inspector.page.locator(".govuk-task-list__item", has_text="JRN-001")
+    assert item.locator(".govuk-tag").inner_text() == "Returned"
+    inspector.check("10-returned")
+    item.get_by_role("link").click()
+    inspector.check()
+    inspector.page.get_by_role("link", name=re.compile(r"^C2: ")).click()
+    assert "does not address the risk to the partner" in inspector.page.content()
+    inspector.check("11-returned-question")
+    inspector.page.locator("#C2-value-no").check()
+    inspector.page.locator("#C2-rationale").fill("Agreed: the partner's safety is not planned for.")
+    inspector.page.locator("#reason").fill("Corrected after moderation.")
+    inspector.page.get_by_role("button", name="Save draft and return to the case").click()
+    inspector.check()
+    assert (
+        "Corrected after moderation."
+        in inspector.page.locator("table", has_text="Reason").inner_text()
+    )
+    inspector.page.get_by_role("button", name="Submit case for moderation").click()
+    inspector.check()
+
+    # When the lead agrees
+    lead.go(f"/inspections/{slug}/cases/JRN-001/moderate/")
+    for code in ("C1", "C2", "C3", "C4"):
+        lead.page.locator(f"#{code}-verdict").check()
+    lead.page.get_by_role("button", name="Record moderation").click()
+    lead.check("12-case-history")
+
+    # Then the agreement page shows it, and the moderated judgement counts
+    lead.go(f"/inspections/{slug}/agreement/", shot="13-agreement")
+    overall = lead.page.locator("#agreement-by-question tr", has_text="All key questions")
+    assert "3 of 4" in overall.inner_text() and "75%" in overall.inner_text()
+    lead.go(f"/inspections/{slug}/cases/", shot="14-all-cases")
+    lead.go(f"/inspections/{slug}/scores/")
+    assert (
+        lead.page.locator("#key-question-table td[data-code=C2]")
+        .inner_text()
+        .startswith("0% (0 of 2")
+    )
+
+    case.refresh_from_db()
+    assert case.status == Case.Status.MODERATED
+    assert ModerationReview.objects.filter(case=case).count() == 8
+    assert len(inspector.checked) + len(lead.checked) >= 25
+    lead.context.close()
+    inspector.context.close()
