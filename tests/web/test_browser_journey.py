@@ -244,3 +244,71 @@ def test_the_whole_journey_in_a_browser(browser, live_server, framework):
     assert len(inspector.checked) + len(lead.checked) >= 25
     lead.context.close()
     inspector.context.close()
+
+
+def test_the_lead_sets_up_an_inspection_in_a_browser(browser, live_server, framework, tmp_path):
+    # Given a lead of one inspection, and an inspector to bring onto the new one
+    region_pdu = PDUFactory(code="TST", name="Test PDU")
+    current = InspectionFactory(framework=framework, region=region_pdu.region)
+    lead_user = UserFactory(username="lead-s", first_name="Lee", last_name="Lead")
+    MembershipFactory(inspection=current, user=lead_user, role=Membership.Role.LEAD)
+    lead = Visitor(browser, live_server.url, "lead")
+    lead.sign_in("lead-s")
+
+    # When they create an inspection, leaving out the window end first
+    lead.page.get_by_role("link", name="Create an inspection").click()
+    lead.check("20-create-inspection")
+    lead.page.get_by_label("Title").fill("DIPP in Test region 2026")
+    lead.page.get_by_label("Short name for web addresses").fill("test-2026")
+    lead.page.get_by_label("Region").select_option(label=region_pdu.region.name)
+    lead.page.get_by_label("Framework version").select_option(index=1)
+    lead.page.get_by_label("Cases commenced from").fill("28/04/2026")
+    lead.page.get_by_role("button", name="Create inspection").click()
+    assert lead.page.locator(".govuk-error-summary").is_visible()
+    lead.check()
+    lead.page.get_by_label("Cases commenced to").fill("09/05/2026")
+    lead.page.get_by_role("button", name="Create inspection").click()
+    lead.check("21-import")
+
+    # ...import a case list with a bad row: nothing is imported and the line is named
+    header = "reference,pdu,sentence_type,setting,rosh,practitioner_grade,mappa_eligible\n"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        header + "NEW-001,TST,licence,custody_licence,high,po,no\nNEW-2,TST,x,community,low,po,no\n"
+    )
+    lead.page.get_by_label("Upload the case list").set_input_files(str(bad))
+    lead.page.get_by_role("button", name="Import cases").click()
+    lead.check("22-import-errors")
+    problems = lead.page.locator("#import-problems").inner_text()
+    assert "3" in problems and "sentence_type" in problems
+    assert Case.objects.filter(inspection__slug="test-2026").count() == 0
+    good = tmp_path / "good.csv"
+    good.write_text(
+        header
+        + "NEW-001,TST,licence,custody_licence,high,po,no\nNEW-002,TST,community_order,community,low,pso,no\n"
+    )
+    lead.page.get_by_label("Upload the case list").set_input_files(str(good))
+    lead.page.get_by_role("button", name="Import cases").click()
+    lead.check("23-all-cases-imported")
+    assert "2 cases imported" in lead.page.locator(".govuk-notification-banner").inner_text()
+
+    # ...allocate both to themselves in bulk, then edit one case's profile
+    lead.page.get_by_label("Select case NEW-001").check()
+    lead.page.get_by_label("Select case NEW-002").check()
+    lead.page.get_by_label("Inspector", exact=True).select_option(label="Lee Lead")
+    lead.page.get_by_role("button", name="Allocate selected cases").click()
+    lead.check()
+    assert Case.objects.filter(inspection__slug="test-2026", inspector=lead_user).count() == 2
+    lead.page.get_by_role("link", name="NEW-001").click()
+    lead.check()
+    lead.page.get_by_role("link", name="Edit the profile").click()
+    lead.check("24-edit-profile")
+    lead.page.get_by_label("RoSH classification").select_option("medium")
+    lead.page.get_by_role("button", name="Save profile").click()
+    lead.check()
+    lead.page.get_by_role("link", name="Allocate case NEW-001").click()
+    lead.check("25-allocate-one")
+
+    # Then the case has its new profile
+    assert Case.objects.get(inspection__slug="test-2026", reference="NEW-001").rosh == "medium"
+    lead.context.close()
