@@ -1,7 +1,7 @@
 """Streamed exports: case-level answers (one row per case) and the scores table.
 
 Rows are generated lazily from one server-side cursor (PostgreSQL; chunked reads elsewhere),
-so memory stays flat however many cases there are: see docs/adr/0001-streamed-exports.md.
+so memory stays flat however many cases there are: see docs/adr/0005-streamed-exports.md.
 CSV streams as it is generated; XLSX is a zip, written by xlsxwriter in constant-memory mode
 to a temporary file which is then streamed.
 """
