@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from inspections.api.views import api_not_found
 
 urlpatterns = [
     path("", include("inspections.api.urls")),
@@ -24,4 +26,6 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last: whatever matched no route above is a JSON 404 like every other API error.
+    re_path(r"^", api_not_found),
 ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
@@ -11,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from inspections.api import schema
+from inspections.api.exceptions import NOT_FOUND_MESSAGE
 from inspections.api.pagination import Pagination
 from inspections.api.schema import ok
 from inspections.api.selectors import (
@@ -121,3 +124,12 @@ class InspectionFrameworkView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         inspection = inspection_visible_get(user=request.user, slug=slug)
         return Response(FrameworkSerializer(inspection_framework(inspection=inspection)).data)
+
+
+@csrf_exempt  # nothing is written; a 404 must not become a CSRF failure page
+def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """Any other address under /api/v1/: the same JSON 404 as the views give, not an HTML page
+    (e.g. a path parameter that does not fit its pattern, so no route matched)."""
+    return JsonResponse(
+        {"detail": NOT_FOUND_MESSAGE, "code": "not_found", "errors": {}}, status=404
+    )
