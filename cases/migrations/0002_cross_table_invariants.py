@@ -1,4 +1,5 @@
-"""Invariants that span tables, enforced by the database (PostgreSQL and SQLite triggers).
+"""Invariants that span tables, enforced by the database (PostgreSQL triggers here; SQLite's
+are managed around each migrate run by cases/sqlite_triggers.py).
 
 Services validate the same rules first and give people a clear message; these triggers make
 sure no other path (a bulk insert, a shell, a future bug) can store an inconsistent row.
@@ -81,47 +82,19 @@ POSTGRES_REVERSE = [
     "DROP FUNCTION IF EXISTS dipp_question_frozen();",
 ]
 
-_CASE_CHECK = """
-    WHEN (SELECT region_id FROM inspections_pdu WHERE id = NEW.pdu_id)
-      IS NOT (SELECT region_id FROM inspections_inspection WHERE id = NEW.inspection_id)
-    BEGIN SELECT RAISE(ABORT, 'case PDU must belong to the inspection''s region'); END;
-"""
-_ANSWER_CHECK = """
-    WHEN (SELECT framework_id FROM inspections_question WHERE id = NEW.question_id)
-      IS NOT (SELECT i.framework_id FROM cases_case c
-              JOIN inspections_inspection i ON i.id = c.inspection_id WHERE c.id = NEW.case_id)
-      OR (NEW.value = 'na'
-          AND (SELECT na_allowed FROM inspections_question WHERE id = NEW.question_id) = 0)
-    BEGIN SELECT RAISE(ABORT, 'answer inconsistent with its question or framework'); END;
-"""
-SQLITE = [
-    "CREATE TRIGGER dipp_case_pdu_in_region_ins BEFORE INSERT ON cases_case" + _CASE_CHECK,
-    "CREATE TRIGGER dipp_case_pdu_in_region_upd BEFORE UPDATE ON cases_case" + _CASE_CHECK,
-    "CREATE TRIGGER dipp_answer_consistent_ins BEFORE INSERT ON cases_answer" + _ANSWER_CHECK,
-    "CREATE TRIGGER dipp_answer_consistent_upd BEFORE UPDATE ON cases_answer" + _ANSWER_CHECK,
-    """CREATE TRIGGER dipp_question_frozen BEFORE UPDATE ON inspections_question
-    WHEN EXISTS (SELECT 1 FROM cases_answer WHERE question_id = OLD.id)
-    BEGIN SELECT RAISE(ABORT, 'a question that has answers cannot change'); END;""",
-]
-SQLITE_REVERSE = [
-    "DROP TRIGGER IF EXISTS dipp_case_pdu_in_region_ins",
-    "DROP TRIGGER IF EXISTS dipp_case_pdu_in_region_upd",
-    "DROP TRIGGER IF EXISTS dipp_answer_consistent_ins",
-    "DROP TRIGGER IF EXISTS dipp_answer_consistent_upd",
-    "DROP TRIGGER IF EXISTS dipp_question_frozen",
-]
-
 
 def forwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    statements = {"postgresql": POSTGRES, "sqlite": SQLITE}.get(vendor, [])
+    # SQLite's triggers are created after every migrate run instead (cases/sqlite_triggers.py):
+    # a later migration that rebuilds a table would fail on a trigger naming it.
+    statements = {"postgresql": POSTGRES}.get(vendor, [])
     for sql in statements:
         schema_editor.execute(sql)
 
 
 def backwards(apps, schema_editor):
     vendor = schema_editor.connection.vendor
-    statements = {"postgresql": POSTGRES_REVERSE, "sqlite": SQLITE_REVERSE}.get(vendor, [])
+    statements = {"postgresql": POSTGRES_REVERSE}.get(vendor, [])
     for sql in statements:
         schema_editor.execute(sql)
 
