@@ -34,6 +34,11 @@ from reports.services import (
 from scoring.selectors import inspection_scores
 
 BUILDS_SHOWN = 10
+# As the report heads them: "Regional recommendations", "HMPPS recommendations".
+ADDRESSEE_LABELS = {
+    Recommendation.Addressee.REGION.value: "Regional",
+    Recommendation.Addressee.HMPPS.value: "HMPPS",
+}
 
 
 def _inspection(request: HttpRequest, slug: str) -> Inspection:
@@ -63,7 +68,7 @@ def _overview_context(inspection: Inspection) -> dict[str, object]:
             value: inspection.recommendations.filter(addressee=value).count()
             for value in Recommendation.Addressee.values
         },
-        "addressees": Recommendation.Addressee.choices,
+        "addressees": list(ADDRESSEE_LABELS.items()),
         "builds": builds,
         "latest_ready": next((b for b in builds if b.status == ReportBuild.Status.SUCCEEDED), None),
         "versions": list(versions_of(inspection)),
@@ -160,7 +165,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_recommendations(request: HttpRequest, slug: str, addressee: str) -> HttpResponse:
     inspection = _inspection(request, slug)
-    labels = dict(Recommendation.Addressee.choices)
+    labels = ADDRESSEE_LABELS
     if addressee not in labels:
         raise Http404("No such recommendations")
     errors: list[dict[str, str]] = []
