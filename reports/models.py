@@ -6,11 +6,13 @@ each build fills from scoring.selectors.inspection_scores.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from inspections.models import Inspection
 
@@ -115,6 +117,13 @@ class ReportBuild(models.Model):
     @property
     def in_progress(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def waiting_long(self) -> bool:
+        """Queued for over a minute: most likely no worker is running."""
+        return self.status == self.Status.QUEUED and (
+            timezone.now() - self.requested_at
+        ) > timedelta(minutes=1)
 
 
 class ReportVersion(models.Model):

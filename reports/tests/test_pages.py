@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.tests.factories import CaseFactory
 from inspections.models import Recommendation
@@ -270,3 +273,15 @@ def test_the_overview_query_count_does_not_grow_with_builds_or_cases(lead_client
         assert lead_client.get(url).status_code == 200
     assert len(many) == len(few)
     assert len(few) <= 20
+
+
+def test_a_build_nobody_picks_up_says_a_worker_may_be_missing(lead_client, demo, lead):
+    build = ReportBuild.objects.create(inspection=demo, requested_by=lead)
+    url = _url("report-build", demo, build.pk)
+    assert "No build worker has picked this up" not in lead_client.get(url).content.decode()
+    ReportBuild.objects.filter(pk=build.pk).update(
+        requested_at=timezone.now() - timedelta(minutes=2)
+    )
+    page = lead_client.get(url).content.decode()
+    assert "No build worker has picked this up" in page
+    assert 'http-equiv="refresh"' in page
