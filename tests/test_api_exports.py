@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from cases.models import Answer
-from inspections.models import PDU
+from cases.tests.factories import CaseFactory
+from inspections.models import PDU, Membership
 from scoring.selectors import inspection_scores
 from tests.api_helpers import role_clients
 
@@ -118,3 +119,19 @@ def test_an_api_client_may_export_but_a_client_of_another_inspection_may_not(dem
     refused = clients["other_client"].get(f"{EXPORTS}/answers.csv")
     assert refused.status_code == 404
     assert refused["Content-Type"] == "application/json"
+
+
+def test_answers_folded_by_the_database_match_answers_folded_in_python(demo):
+    from cases.api.exports import answers_rows
+    from cases.models import Case
+
+    lead = Membership.objects.get(inspection=demo, role=Membership.Role.LEAD).user
+    # A case with no answer yet still has its row, with every question column empty.
+    CaseFactory(inspection=demo, reference="DEMO-999", pdu=demo.cases.first().pdu)
+    in_sql = list(answers_rows(inspection=demo, user=lead, fold_in_sql=True))
+    in_python = list(answers_rows(inspection=demo, user=lead, fold_in_sql=False))
+    assert in_sql == in_python
+    assert len(in_sql) == 1 + Case.objects.filter(inspection=demo).count() == 66
+    header, last = in_sql[0], in_sql[-1]
+    assert last[0] == "DEMO-999"
+    assert last[header.index("status") + 1 :] == [""] * (len(header) - header.index("status") - 1)

@@ -15,9 +15,12 @@ from datetime import date
 from typing import IO, Any
 
 import xlsxwriter
+from django.db import connection
+from django.db.models import CharField, OuterRef, Value
+from django.db.models.functions import Cast, Concat
 from django.http import FileResponse, StreamingHttpResponse
 
-from cases.models import Case
+from cases.models import Answer, Case
 from inspections.models import Inspection, Question
 from scoring.selectors import inspection_scores
 
@@ -71,12 +74,19 @@ SCORE_COLUMNS: tuple[str, ...] = (
     "ci_high",
 )
 
-CHUNK = 2000
+# Cases fetched per round trip of the server-side cursor: what bounds the export's memory.
+CHUNK = 500
 
 
-def answers_rows(*, inspection: Inspection, user: Any) -> Iterator[Sequence[Any]]:
+def answers_rows(
+    *, inspection: Inspection, user: Any, fold_in_sql: bool | None = None
+) -> Iterator[Sequence[Any]]:
     """The header, then one row per case the user may see: its profile, then one column per
-    question of the framework (yes / no / na; empty when unanswered). Two queries in all."""
+    question of the framework (yes / no / na; empty when unanswered). Two queries in all.
+
+    On PostgreSQL each case's answers come folded into one array by the database (one row per
+    case crosses the wire); elsewhere (the SQLite demo) they are outer-joined and folded here.
+    """
     questions = list(
         Question.objects.filter(framework_id=inspection.framework_id)
         .order_by("order")
@@ -84,27 +94,63 @@ def answers_rows(*, inspection: Inspection, user: Any) -> Iterator[Sequence[Any]
     )
     column_of = {pk: i for i, (pk, _) in enumerate(questions)}
     yield [h for h, _ in PROFILE_COLUMNS] + [code for _, code in questions]
-    profile_paths = [p for _, p in PROFILE_COLUMNS]
+    cases = Case.objects.visible_to(user).filter(inspection=inspection).order_by("reference", "pk")
+    if fold_in_sql is None:
+        fold_in_sql = connection.vendor == "postgresql"
+    if fold_in_sql:
+        yield from _rows_folded_in_sql(cases, column_of)
+    else:
+        yield from _rows_folded_here(cases, column_of)
+
+
+_PROFILE_PATHS = [p for _, p in PROFILE_COLUMNS]
+
+
+def _rows_folded_in_sql(cases: Any, column_of: dict[int, int]) -> Iterator[list[Any]]:
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    pairs = (
+        Answer.objects.filter(case=OuterRef("pk"))
+        .annotate(
+            pair=Concat(
+                Cast("question_id", CharField()), Value(":"), "value", output_field=CharField()
+            )
+        )
+        .values("pair")
+    )
+    rows = (
+        cases.annotate(answer_pairs=ArraySubquery(pairs))
+        .values_list(*_PROFILE_PATHS, "answer_pairs")
+        .iterator(chunk_size=CHUNK)
+    )
+    width = len(column_of)
+    for *profile, answer_pairs in rows:
+        answers = [""] * width
+        for pair in answer_pairs:
+            question_id, _, value = pair.partition(":")
+            column = column_of.get(int(question_id))
+            if column is not None:
+                answers[column] = value
+        yield profile + answers
+
+
+def _rows_folded_here(cases: Any, column_of: dict[int, int]) -> Iterator[list[Any]]:
     # One row per (case, answer), cases in order, answers outer-joined (a case with no answer
     # yet still has its row); grouped back into one row per case as they stream past.
-    rows = (
-        Case.objects.visible_to(user)
-        .filter(inspection=inspection)
-        .order_by("reference", "pk")
-        .values_list("pk", *profile_paths, "answers__question", "answers__value")
-        .iterator(chunk_size=CHUNK)
+    rows = cases.values_list("pk", *_PROFILE_PATHS, "answers__question", "answers__value").iterator(
+        chunk_size=CHUNK
     )
     width = len(PROFILE_COLUMNS)
     current_pk: int | None = None
     profile: list[Any] = []
-    answers: list[str] = [""] * len(questions)
+    answers: list[str] = [""] * len(column_of)
     for row in rows:
         if row[0] != current_pk:
             if current_pk is not None:
                 yield profile + answers
             current_pk = row[0]
             profile = list(row[1 : 1 + width])
-            answers = [""] * len(questions)
+            answers = [""] * len(column_of)
         question_id, value = row[1 + width], row[2 + width]
         if question_id is not None and question_id in column_of:
             answers[column_of[question_id]] = value
@@ -190,27 +236,25 @@ def xlsx_write(rows: Iterator[Sequence[Any]], *, out: IO[bytes], sheet: str) -> 
     """Write rows to an XLSX workbook in `out`, row by row (constant memory). Returns rows."""
     with tempfile.TemporaryDirectory(prefix="dipp-xlsx-") as tmpdir:
         workbook = xlsxwriter.Workbook(
-            out, {"constant_memory": True, "tmpdir": tmpdir, "strings_to_formulas": False}
+            out,
+            {
+                "constant_memory": True,
+                "tmpdir": tmpdir,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "default_date_format": "yyyy-mm-dd",
+            },
         )
         worksheet = workbook.add_worksheet(sheet)
-        header_format = workbook.add_format({"bold": True})
-        date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
         worksheet.freeze_panes(1, 1)
+        header_format = workbook.add_format({"bold": True})
         count = 0
         for r, row in enumerate(rows):
-            for c, value in enumerate(row):
-                if r == 0:
-                    worksheet.write_string(r, c, str(value), header_format)
-                elif value is None or value == "":
-                    continue
-                elif isinstance(value, bool):
-                    worksheet.write_boolean(r, c, value)
-                elif isinstance(value, date):
-                    worksheet.write_datetime(r, c, value, date_format)
-                elif isinstance(value, int | float):
-                    worksheet.write_number(r, c, value)
-                else:
-                    worksheet.write_string(r, c, _cell(str(value)))
+            if r == 0:
+                worksheet.write_row(0, 0, [str(v) for v in row], header_format)
+                continue
+            # write() types each cell (numbers, booleans, dates; None and "" stay empty).
+            worksheet.write_row(r, 0, [_cell(v) for v in row])
             count = r
         workbook.close()
     return count
