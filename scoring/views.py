@@ -45,7 +45,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "key_rows": score_rows(scores.key_questions),
             "rows": score_rows(scores.questions),
             "chart": key_question_chart(scores),
-            "breakdowns": breakdown_tables(scores, key_codes),
+            "key_codes": key_codes,
+            "breakdowns": breakdown_tables(scores, [q.code for q in scores.questions]),
         },
     )
 
