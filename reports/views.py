@@ -240,7 +240,12 @@ def report_build(request: HttpRequest, slug: str, build_id: int) -> HttpResponse
     return render(
         request,
         "reports/build.html",
-        {"inspection": inspection, "build": build, "refresh_seconds": 2},
+        {
+            "inspection": inspection,
+            "build": build,
+            "refresh_seconds": 2,
+            "step_labels": dict(ReportBuild.Step.choices),
+        },
     )
 
 

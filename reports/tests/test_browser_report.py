@@ -16,7 +16,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
-from reports.models import ReportSection, ReportVersion, Section
+from reports import services
+from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,18 +64,22 @@ def _check(page, shot: str | None = None) -> None:
         page.screenshot(path=str(SCREENSHOTS / f"report-{shot}.png"), full_page=True)
 
 
+def _sign_in(page, base: str, user) -> None:
+    user.set_password("lead-browser-pass-1")
+    user.save()
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("lead-browser-pass-1")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/")
+
+
 def test_the_lead_writes_builds_and_publishes_the_report_in_a_browser(
     page, live_server, demo, lead
 ):
-    lead.set_password("lead-browser-pass-1")
-    lead.save()
     base = live_server.url
     report = f"{base}/inspections/{demo.slug}/report/"
-
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Username").fill(lead.username)
-    page.get_by_label("Password").fill("lead-browser-pass-1")
-    page.get_by_role("button", name="Sign in").click()
+    _sign_in(page, base, lead)
 
     page.goto(report)
     assert page.get_by_role("heading", name="The regional report").is_visible()
@@ -113,3 +118,32 @@ def test_the_lead_writes_builds_and_publishes_the_report_in_a_browser(
     assert page.get_by_text("Version 1 of the report is published").is_visible()
     _check(page, "published")
     assert ReportVersion.objects.filter(inspection=demo, number=1).exists()
+
+
+def test_with_javascript_the_build_page_follows_the_build_without_reloading(
+    page, live_server, demo, lead
+):
+    # Given a build that no worker has started yet
+    _sign_in(page, live_server.url, lead)
+    build = ReportBuild.objects.create(inspection=demo, requested_by=lead)
+    page.goto(f"{live_server.url}/inspections/{demo.slug}/report/builds/{build.pk}/")
+    assert page.locator("#build-step").inner_text() == "Waiting for a worker…"
+    _check(page, "build-waiting")
+    loads: list[str] = []
+    page.on("load", lambda: loads.append(page.url))
+    page.wait_for_timeout(2_500)  # longer than the no-JavaScript refresh interval
+
+    # When a worker starts it, the step shown follows, read from the API (no meta refresh)
+    ReportBuild.objects.filter(pk=build.pk).update(
+        status=ReportBuild.Status.RUNNING, step=ReportBuild.Step.DATA
+    )
+    page.wait_for_function(
+        "document.getElementById('build-step').textContent.startsWith('Reading')", timeout=15_000
+    )
+    assert loads == []
+
+    # And when it finishes, the page reloads once and offers the files
+    services.build_run(build_id=build.pk)
+    page.wait_for_selector("#build-status[data-status=succeeded]", timeout=30_000)
+    assert len(loads) == 1
+    assert page.get_by_role("link", name="Download the PDF report").is_visible()

@@ -222,7 +222,7 @@ def test_a_build_in_progress_refreshes_until_ready(lead_client, demo, lead):
         step=ReportBuild.Step.PDF,
     )
     page = lead_client.get(_url("report-build", demo, build.pk)).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page
     assert "Writing the PDF report" in page
 
 
