@@ -19,11 +19,10 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from cases.models import Answer, Case
-from inspections.models import Inspection, Membership
+from inspections.models import Inspection, InspectionQuerySet, Membership
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
 from scoring.selectors import InspectionScores
@@ -124,7 +123,7 @@ def report_problems(inspection: Inspection, scores: InspectionScores) -> list[Re
     return problems
 
 
-def inspections_led_by(user: Any):  # type: ignore[no-untyped-def]
+def inspections_led_by(user: Any) -> InspectionQuerySet:
     """Inspections whose report the user may author: leads of the inspection and administrators.
 
     Scoped through visible_to first, so an inspection the user cannot see is never found.
@@ -145,15 +144,3 @@ def builds_of(inspection: Inspection) -> Any:
 
 def versions_of(inspection: Inspection) -> Any:
     return ReportVersion.objects.filter(inspection=inspection).select_related("published_by")
-
-
-@dataclass(frozen=True)
-class ReportStatus:
-    """What the report's overview page shows."""
-
-    sections: dict[str, ReportSection | None]
-    problems: list[ReferenceProblem]
-    builds: list[ReportBuild]
-    versions: list[ReportVersion]
-    latest_ready: ReportBuild | None
-    latest_ready_is_current: bool

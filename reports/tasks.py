@@ -7,7 +7,7 @@ from celery import shared_task
 from reports.services import build_run
 
 
-@shared_task(
+@shared_task(  # type: ignore[untyped-decorator]
     name="reports.build",
     acks_late=True,
     # A worker that dies mid-build (killed, out of memory) gives the message back to the

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from inspections.models import Inspection, Recommendation
 from reports.forms import RecommendationsForm, SectionForm
 from reports.models import ReportBuild, ReportVersion, Section
-from reports.references import REFERENCE_HELP
+from reports.references import REFERENCE_HELP, ReferenceProblem
 from reports.rendering import section_preview
 from reports.selectors import (
     builds_of,
@@ -90,7 +91,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     label = dict(Section.choices)[key]
     section = sections_of(inspection)[key]
     preview_html = ""
-    problems = []
+    problems: list[ReferenceProblem] = []
     errors: list[dict[str, str]] = []
     if request.method == "POST":
         form = SectionForm(request.POST)
@@ -126,7 +127,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             )
         else:
             errors = [
-                {"text": e, "href": f"#id_{name}"}
+                {"text": str(e), "href": f"#id_{name}"}
                 for name, field_errors in form.errors.items()
                 for e in field_errors
             ]
@@ -189,7 +190,7 @@ def report_recommendations(request: HttpRequest, slug: str, addressee: str) -> H
                 return redirect("report-overview", slug=slug)
         else:
             errors = [
-                {"text": e, "href": f"#id_{name}"}
+                {"text": str(e), "href": f"#id_{name}"}
                 for name, field_errors in form.errors.items()
                 for e in field_errors
             ]
@@ -271,7 +272,9 @@ def _file_response(relative: str, kind: str, filename: str) -> FileResponse:
 
 
 @login_required
-def report_build_file(request: HttpRequest, slug: str, build_id: int, kind: str) -> HttpResponse:
+def report_build_file(
+    request: HttpRequest, slug: str, build_id: int, kind: str
+) -> HttpResponseBase:
     inspection = _inspection(request, slug)
     build = get_object_or_404(
         builds_of(inspection), pk=build_id, status=ReportBuild.Status.SUCCEEDED
@@ -281,7 +284,9 @@ def report_build_file(request: HttpRequest, slug: str, build_id: int, kind: str)
 
 
 @login_required
-def report_version_file(request: HttpRequest, slug: str, number: int, kind: str) -> HttpResponse:
+def report_version_file(
+    request: HttpRequest, slug: str, number: int, kind: str
+) -> HttpResponseBase:
     inspection = _inspection(request, slug)
     version: ReportVersion = get_object_or_404(versions_of(inspection), number=number)
     relative = version.pdf_file if kind == "pdf" else version.html_file
