@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -93,12 +94,22 @@ def can_moderate(access: Access, case: Case) -> bool:
 
 def case_list(access: Access, *, mine: bool) -> list[Case]:
     """The cases of a list page (mine: allocated to me, or to second-mark) in two queries."""
+    return list(case_queryset(access, mine=mine))
+
+
+def case_queryset(access: Access, *, mine: bool) -> QuerySet[Case]:
     qs = cases_for(access)
     if mine:
         qs = qs.filter(Q(inspector=access.user) | Q(second_marker=access.user))
-    return list(
-        qs.select_related("pdu", "inspector", "second_marker").order_by("reference"),
-    )
+    return qs.select_related("pdu", "inspector", "second_marker").order_by("reference")
+
+
+CASES_PER_PAGE = 100
+
+
+def case_page_of(access: Access, number: str | None) -> Page[Case]:
+    """One page of every case of the inspection (a count and a slice: two queries)."""
+    return Paginator(case_queryset(access, mine=False), CASES_PER_PAGE).get_page(number)
 
 
 @dataclass

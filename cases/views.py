@@ -22,6 +22,7 @@ from cases.selectors import (
     case_get,
     case_list,
     case_page,
+    case_page_of,
     inspection_access,
 )
 from cases.services import (
@@ -146,13 +147,13 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
                     f"{n} case{'s' if n != 1 else ''} allocated to "
                     f"{who.get_full_name() or who.get_username()}.",
                 )
-                return redirect("case-index", slug=slug)
+                return redirect(request.get_full_path())
         else:
             errors = _form_errors(form)
             for e in errors:
                 if e["href"] == "#id_cases_0" or e["href"] == "#id_cases":
                     e["href"] = "#cases-table"
-    cases = case_list(access, mine=False)
+    cases = case_page_of(access, request.GET.get("page"))
     selected = {str(v) for v in request.POST.getlist("cases")}
     return render(
         request,
@@ -161,6 +162,7 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "inspection": inspection,
             "rows": [(c, status_tag(c), str(c.pk) in selected) for c in cases],
+            "cases_page": cases,
             "form": form,
             "errors": errors,
         },

@@ -173,3 +173,20 @@ def test_a_stale_profile_edit_is_refused_and_shows_what_changed(client, framewor
     assert client.post(url, data).status_code == 302
     world.case.refresh_from_db()
     assert world.case.rosh == "high"
+
+
+def test_the_case_list_shows_a_hundred_cases_a_page(client, framework):
+    from tests.web.helpers import many_cases
+
+    world = make_world(framework)
+    many_cases(world.inspection, 119, world.inspector)  # 121 cases in all
+    client.force_login(world.lead)
+    url = reverse("case-index", args=[world.inspection.slug])
+    first, second = client.get(url), client.get(url + "?page=2")
+    assert len(first.context["rows"]) == 100 and len(second.context["rows"]) == 21
+    assert "121 cases: 1 to 100" in first.content.decode()
+    assert 'href="?page=2" rel="next"' in first.content.decode()
+    # Allocating from page 2 comes back to page 2.
+    case = second.context["rows"][0][0]
+    response = client.post(url + "?page=2", {"cases": [case.pk], "inspector": world.colleague.pk})
+    assert response["Location"] == url + "?page=2"

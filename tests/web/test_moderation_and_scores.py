@@ -127,7 +127,7 @@ def _queries(client, url: str) -> int:
     [
         ("home", "lead", 5),
         ("inspection-home", "inspector", 5),
-        ("case-index", "lead", 9),
+        ("case-index", "lead", 10),
         ("scores-dashboard", "lead", 9),
         ("agreement", "lead", 7),
     ],

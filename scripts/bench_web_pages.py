@@ -1,0 +1,118 @@
+"""Benchmark: the lead's web pages at two inspection sizes (query counts and time ratios).
+
+Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dipp_web_bench;
+created and migrated if needed). Generates synthetic inspections of --small and --large cases
+once (slugs webbench-<n>), then for each page prints the SQL queries per request at both
+sizes (they must be equal) and the median time at each size, with the large/small ratio
+against the case ratio. The dashboard is also compared with the scores API (same engine).
+
+    .venv/bin/python scripts/bench_web_pages.py [--small 200] [--large 2000] [--repeat 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dipp_web_bench")
+os.environ.setdefault("DEBUG", "false")
+
+
+def ensure_database() -> None:
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict
+
+    url = os.environ["DATABASE_URL"]
+    name = conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--small", type=int, default=200)
+    parser.add_argument("--large", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+
+    from inspections.models import Inspection
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    for n in (args.small, args.large):
+        slug = f"webbench-{n}"
+        if not Inspection.objects.filter(slug=slug).exists():
+            call_command("generate_synthetic", slug=slug, cases=n, seed=1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    admin, _ = get_user_model().objects.get_or_create(
+        username="webbench-admin", defaults={"is_superuser": True}
+    )
+    client = Client()
+    client.force_login(admin)
+
+    pages = {
+        "dashboard": "/inspections/{slug}/scores/",
+        "scores API": "/api/v1/inspections/{slug}/scores/",
+        "all cases": "/inspections/{slug}/cases/",
+        "agreement": "/inspections/{slug}/agreement/",
+        "inspection": "/inspections/{slug}/",
+    }
+
+    def timed(url: str) -> float:
+        started = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        return time.perf_counter() - started
+
+    results: dict[tuple[str, int], tuple[int, float]] = {}
+    for name, pattern in pages.items():
+        for n in (args.small, args.large):
+            url = pattern.format(slug=f"webbench-{n}")
+            timed(url)  # warm
+            # Count with an execute wrapper: the query log is cleared when a request starts,
+            # which defeats CaptureQueriesContext around a whole request.
+            counted: list[str] = []
+
+            def count(execute, sql, params, many, context, counted=counted):
+                counted.append(sql)
+                return execute(sql, params, many, context)
+
+            with connection.execute_wrapper(count):
+                timed(url)
+            times = [timed(url) for _ in range(args.repeat)]
+            results[(name, n)] = (len(counted), statistics.median(times))
+
+    print(f"cases: {args.small:,} and {args.large:,} (ratio {args.large / args.small:.0f}x)")
+    print(f"{'page':<12} {'queries':>15} {'median small':>13} {'median large':>13} {'ratio':>6}")
+    for name in pages:
+        (qs, ts), (ql, tl) = results[(name, args.small)], results[(name, args.large)]
+        print(
+            f"{name:<12} {qs:>7} / {ql:<5} {ts * 1000:>10.1f} ms {tl * 1000:>10.1f} ms "
+            f"{tl / ts:>5.1f}x"
+        )
+    dash, api = results[("dashboard", args.large)][1], results[("scores API", args.large)][1]
+    print(f"dashboard / scores API at {args.large:,} cases: {dash / api:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
