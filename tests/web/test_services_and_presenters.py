@@ -1,0 +1,130 @@
+"""The write services behind the pages, and the presenters that word the figures."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from cases.models import ModerationReview
+from cases.services import (
+    IncompleteCaseError,
+    Verdict,
+    case_moderate,
+    case_submit,
+    cases_allocate,
+    cases_import_csv,
+)
+from inspections.models import Question
+from scoring.agreement import AgreementRow
+from scoring.presenters import agreement_line, key_question_chart
+from scoring.selectors import inspection_scores
+from tests.web.helpers import make_world, many_cases
+
+pytestmark = pytest.mark.django_db
+
+
+def all_agree(framework) -> list[Verdict]:
+    keys = Question.objects.filter(framework=framework, kind="key")
+    return [Verdict(q, True, "", "") for q in keys]
+
+
+def test_an_inspector_cannot_moderate_their_own_case(framework):
+    world = make_world(framework)
+    with pytest.raises(ValidationError, match="allocated to you"):
+        case_moderate(case=world.submitted, by=world.inspector, verdicts=all_agree(framework))
+
+
+def test_only_a_submitted_case_can_be_moderated(framework):
+    world = make_world(framework)
+    with pytest.raises(ValidationError, match="only a submitted case"):
+        case_moderate(case=world.case, by=world.lead, verdicts=all_agree(framework))
+    assert not ModerationReview.objects.exists()
+
+
+def test_a_second_review_round_is_numbered_after_the_first(framework):
+    world = make_world(framework)
+    keys = list(Question.objects.filter(framework=framework, kind="key").order_by("order"))
+    verdicts = [Verdict(keys[0], False, "no", "Why")] + [Verdict(q, True, "", "") for q in keys[1:]]
+    assert (
+        case_moderate(case=world.submitted, by=world.lead, verdicts=verdicts).status == "returned"
+    )
+    case_submit(case=world.submitted, by=world.inspector)
+    case_moderate(case=world.submitted, by=world.lead, verdicts=all_agree(framework))
+    rounds = set(ModerationReview.objects.values_list("round", flat=True))
+    assert rounds == {1, 2}
+
+
+def test_submitting_twice_is_harmless(framework):
+    world = make_world(framework)
+    assert case_submit(case=world.submitted, by=world.inspector).status == "submitted"
+
+
+def test_an_unanswered_case_lists_every_applicable_question(framework):
+    world = make_world(framework)
+    with pytest.raises(IncompleteCaseError) as caught:
+        case_submit(case=world.case, by=world.inspector)
+    codes = {p.question.code for p in caught.value.problems}
+    applicable = {
+        q.code
+        for q in Question.objects.filter(framework=framework)
+        if world.case.question_applies(q)
+    }
+    assert codes == applicable
+
+
+def test_the_second_marker_must_differ_from_the_inspector(framework):
+    world = make_world(framework)
+    with pytest.raises(ValidationError, match="someone other than the inspector"):
+        cases_allocate(
+            inspection=world.inspection,
+            case_ids=[world.case.pk],
+            inspector=world.colleague,
+            second_marker=world.colleague,
+            set_second_marker=True,
+        )
+
+
+def test_cases_of_another_inspection_cannot_be_allocated_here(framework):
+    world = make_world(framework)
+    from cases.tests.factories import CaseFactory
+    from inspections.models import Inspection
+
+    other = Inspection.objects.exclude(pk=world.inspection.pk).first()
+    foreign = CaseFactory(inspection=other)
+    with pytest.raises(ValidationError, match="not in this inspection"):
+        cases_allocate(
+            inspection=world.inspection, case_ids=[foreign.pk], inspector=world.colleague
+        )
+
+
+def test_an_import_file_that_is_not_utf8_is_refused_with_a_message(framework):
+    world = make_world(framework)
+    from cases.services import CsvImportError
+
+    with pytest.raises(CsvImportError) as caught:
+        cases_import_csv(inspection=world.inspection, raw="reference\nÉ".encode("latin-1"))
+    assert "UTF-8" in caught.value.problems[0][1]
+
+
+def test_the_chart_draws_each_key_question_in_proportion(framework):
+    world = make_world(framework)
+    many_cases(world.inspection, 3, world.inspector, answered_by=world.inspector)
+    chart = key_question_chart(inspection_scores(world.inspection))
+    assert [b.code for b in chart.bars] == ["C1", "C2", "C3", "C4"]
+    c1 = inspection_scores(world.inspection).question("C1")
+    assert chart.bars[0].width == pytest.approx(chart.plot_width * c1.yes / c1.relevant, abs=0.1)
+    assert all(b.ci_x1 <= chart.plot_x + b.width <= b.ci_x2 for b in chart.bars)
+
+
+@pytest.mark.parametrize(
+    ("pairs", "percent", "kappa"),
+    [
+        ((), "–", "–"),
+        ((("yes", "yes"), ("no", "no")), "100%", "1.00"),
+        ((("yes", "no"), ("no", "yes")), "0%", "−1.00"),
+        ((("yes", "yes"), ("yes", "yes")), "100%", "–"),  # kappa undefined: one category
+    ],
+)
+def test_agreement_lines_word_percentage_and_kappa(pairs, percent, kappa):
+    line = agreement_line(AgreementRow("k", "K", cases=len(pairs), pairs=pairs))
+    assert (line.percent, line.kappa, line.judgements) == (percent, kappa, len(pairs))
