@@ -257,6 +257,11 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
 def case_submit_view(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     access = inspection_access(request.user, slug)
     case = case_get(access, reference)
+    already = case.status in (Case.Status.SUBMITTED, Case.Status.MODERATED)
+    if already and case.inspector_id == request.user.pk and not access.read_only:
+        # A repeated click on Submit: the first one did the work.
+        messages.success(request, f"Case {reference} submitted for moderation.")
+        return redirect("inspection-home", slug=slug)
     if not can_edit_answers(access, case) or case.inspector_id != request.user.pk:
         raise PermissionDenied("Only the inspector allocated this case can submit it.")
     try:
@@ -542,6 +547,14 @@ def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResp
     """The lead or the assigned second marker agrees or disagrees per key question."""
     access = inspection_access(request.user, slug)
     case = case_get(access, reference)
+    if (
+        request.method == "POST"
+        and case.status in (Case.Status.RETURNED, Case.Status.MODERATED)
+        and case.reviews.filter(reviewer=request.user).exists()
+    ):
+        # A repeated click on Record moderation: the first one did the work.
+        messages.success(request, f"Your moderation of case {reference} has been recorded.")
+        return redirect("case-detail", slug=slug, reference=reference)
     if not can_moderate(access, case):
         raise PermissionDenied("You cannot moderate this case now.")
     page = case_page(case)

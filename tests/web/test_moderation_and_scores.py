@@ -161,3 +161,23 @@ def test_the_case_page_makes_a_fixed_number_of_queries_whatever_its_history(clie
             reason=f"reason {i}",
         )
     assert _queries(client, url) == few
+
+
+def test_a_double_click_on_record_moderation_records_once(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    data = verdicts(C2=("disagree", "no", "Why."))
+    first, second = client.post(moderate_url(world), data), client.post(moderate_url(world), data)
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert ModerationReview.objects.filter(case=world.submitted).count() == 4
+
+
+def test_a_double_click_on_submit_submits_once(client, framework):
+    world = make_world(framework)
+    world.submitted.status = Case.Status.IN_PROGRESS
+    world.submitted.save()
+    client.force_login(world.inspector)
+    url = reverse("case-submit", args=[world.inspection.slug, world.submitted.reference])
+    assert [client.post(url).status_code for _ in range(2)] == [302, 302]
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Case.Status.SUBMITTED
