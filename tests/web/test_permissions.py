@@ -97,3 +97,15 @@ def test_nothing_can_be_changed_once_the_inspection_is_published(client, framewo
     response = client.post(_url(world, name, which), {})
     assert response.status_code == 403
     assert not world.case.answers.exists()
+
+
+@pytest.mark.parametrize("name", sorted(VIEWS))
+def test_an_administrator_may_open_every_page_as_a_lead_would(client, framework, name):
+    from django.contrib.auth import get_user_model
+
+    world = make_world(framework)
+    admin = get_user_model().objects.create_superuser("admin-t", password="x-admin-pass-123")
+    client.force_login(admin)
+    which, method, expected = VIEWS[name]
+    response = getattr(client, method)(_url(world, name, which))
+    assert response.status_code == expected[ROLES.index("lead")]
