@@ -617,7 +617,15 @@ def cases_import_csv(*, inspection: Inspection, raw: bytes) -> list[Case]:
     except UnicodeDecodeError as exc:
         raise CsvImportError([(0, "The file is not UTF-8 text: save it as CSV UTF-8.")]) from exc
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        # (line number, row): line_num is read as each row is, so it is that row's line.
+        rows = [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        # The reader counts a line once it has parsed it: the bad one is the next.
+        raise CsvImportError(
+            [(reader.line_num + 1, f"This line is not valid CSV ({exc}).")]
+        ) from exc
     missing = [c for c in CSV_REQUIRED if c not in header]
     unknown = [c for c in header if c not in CSV_COLUMNS]
     if missing or unknown:
@@ -627,19 +635,22 @@ def cases_import_csv(*, inspection: Inspection, raw: bytes) -> list[Case]:
         if unknown:
             parts.append(f"unknown columns: {', '.join(unknown)}")
         raise CsvImportError([(1, "The header row has " + "; ".join(parts) + ".")])
-    reader.fieldnames = header
+    # Trimmed names, so that " pdu" in a header still finds its column.
+    extra = {line for line, row in rows if None in row}  # more values than the header has
+    rows = [(line, dict(zip(header, row.values(), strict=False))) for line, row in rows]
     pdus = {p.code.upper(): p for p in inspection.region.pdus.all()}
     members = {m.user.username: m.user for m in inspection.memberships.select_related("user").all()}
     existing = set(inspection.cases.values_list("reference", flat=True))
     problems: list[tuple[int, str]] = []
     profiles: list[dict[str, Any]] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        row = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for line, raw_row in rows:
+        row = {k: (v or "").strip() for k, v in raw_row.items() if k is not None}
         if not any(row.values()):
             continue
         row_problems: list[str] = []
+        if line in extra:
+            row_problems.append("this line has more values than the header row has columns")
         profile: dict[str, Any] = {}
         reference = row.get("reference", "")
         profile["reference"] = reference

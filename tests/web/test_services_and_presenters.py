@@ -128,3 +128,26 @@ def test_the_chart_draws_each_key_question_in_proportion(framework):
 def test_agreement_lines_word_percentage_and_kappa(pairs, percent, kappa):
     line = agreement_line(AgreementRow("k", "K", cases=len(pairs), pairs=pairs))
     assert (line.percent, line.kappa, line.judgements) == (percent, kappa, len(pairs))
+
+
+def test_an_import_line_that_csv_cannot_read_or_that_is_too_long_is_named(framework):
+    from cases.services import CsvImportError
+
+    world = make_world(framework)
+    pdu = world.inspection.region.pdus.first()
+    header = "reference, pdu ,sentence_type,setting,rosh,practitioner_grade\n"
+    with pytest.raises(CsvImportError) as caught:
+        cases_import_csv(
+            inspection=world.inspection,
+            raw=(header + f"NEW-001,{pdu.code},licence,custody_licence,low,po,surplus\n").encode(),
+        )
+    assert caught.value.problems == [
+        (2, "this line has more values than the header row has columns")
+    ]
+    with pytest.raises(CsvImportError) as caught:
+        cases_import_csv(
+            inspection=world.inspection, raw=(header + "NEW-001," + "x" * 200_000 + "\n").encode()
+        )
+    ((line, message),) = caught.value.problems
+    assert line == 2 and "not valid CSV" in message
+    assert not world.inspection.cases.filter(reference="NEW-001").exists()
