@@ -68,3 +68,12 @@ def test_the_interactive_documentation_uses_only_local_assets(client, url):
     for asset in assets:
         if asset.startswith("/static/"):
             assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_the_answer_operations_document_their_etag_header(schema):
+    answer = schema["paths"]["/api/v1/inspections/{slug}/cases/{reference}/answers/{code}/"]
+    assert answer["get"]["responses"]["200"]["headers"]["ETag"]["required"] is True
+    for code in ("200", "201"):
+        assert answer["put"]["responses"][code]["headers"]["ETag"]["required"] is True
+    assert "ETag" in answer["put"]["responses"]["412"]["headers"]
+    assert any(p["name"] == "If-Match" for p in answer["put"]["parameters"])

@@ -46,10 +46,19 @@ _STANDARD_ERRORS = {
 }
 
 
+# Operations whose responses carry the answer's entity tag (cases/api/views.py).
+_ETAG_OPERATIONS = {"case_answer_retrieve": ("200",), "case_answer_update": ("200", "201")}
+_ETAG_HEADER = {
+    "description": 'The answer\'s version as an entity tag, e.g. "v3": send it as If-Match.',
+    "schema": {"type": "string", "pattern": '^"v[0-9]+"$'},
+}
+
+
 def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
     """Postprocessing hook: every operation of the API can answer 401, 403, 404 and 429 with
     the Error body (the authentication, permission, scoping and throttling every view has),
-    so each operation documents them even where its view did not list them."""
+    so each operation documents them even where its view did not list them. Also documents
+    the ETag header of the answer operations (drf-spectacular has no way to declare it)."""
     ref = {"$ref": "#/components/schemas/Error"}
     for item in result.get("paths", {}).values():
         for method, operation in item.items():
@@ -60,6 +69,14 @@ def add_error_responses(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]
             for code, response in responses.items():
                 if not response.get("description") and code.startswith("2"):
                     response["description"] = summary or "Success."
+            for code in _ETAG_OPERATIONS.get(operation.get("operationId", ""), ()):
+                responses[code].setdefault("headers", {})["ETag"] = {
+                    **_ETAG_HEADER,
+                    "required": True,
+                }
+            for code in ("412", "428"):
+                if code in responses and operation.get("operationId") in _ETAG_OPERATIONS:
+                    responses[code].setdefault("headers", {})["ETag"] = dict(_ETAG_HEADER)
             for code, description in _STANDARD_ERRORS.items():
                 responses.setdefault(
                     code,
