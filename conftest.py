@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from inspections.models import Framework
 from inspections.services import framework_load_file
 
 ROOT = Path(__file__).resolve().parent
-SHARED = ROOT.parent / "shared"
+# CI lays shared/ beside the clone; DIPP_SHARED_DIR points elsewhere when it is not.
+SHARED = Path(os.environ.get("DIPP_SHARED_DIR", ROOT.parent / "shared"))
 SEED_REPORT = SHARED / "seed" / "dipp-south-west-2025.txt"
 
 
@@ -35,5 +37,8 @@ def api_client() -> APIClient:
 @pytest.fixture
 def report_text() -> str:
     if not SEED_REPORT.exists():
-        pytest.fail(f"The published report is missing: {SEED_REPORT}")
+        pytest.fail(
+            f"The published report is missing: {SEED_REPORT} (shared/ belongs beside the "
+            "repository; set DIPP_SHARED_DIR if it is elsewhere)"
+        )
     return SEED_REPORT.read_text(encoding="utf-8")
