@@ -96,6 +96,9 @@ class ReportVersionListView(APIView):
 
 
 class ReportVersionDetailView(APIView):
+    """One published version: its number, manifest (framework version, case-data hash, build
+    time), the SHA-256 of each file and links to them. A published version never changes."""
+
     @extend_schema(responses=ReportVersionSerializer, operation_id="report_versions_retrieve")
     def get(self, request: Request, slug: str, number: int) -> Response:
         version = get_object_or_404(versions_of(_inspection(request, slug)), number=number)
