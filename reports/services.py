@@ -272,12 +272,17 @@ def build_run(*, build_id: int) -> ReportBuild | None:
         logger.warning("Build %s: removed %s partial file(s) of a dead attempt", build.pk, removed)
     try:
         started = time.perf_counter()
+        # Fingerprint the data and the narrative BEFORE reading them: an edit made while this
+        # build runs then leaves the build's fingerprints out of date, so publishing refuses it
+        # (hashing afterwards could stamp new fingerprints on files made from old text).
+        data_sha256 = case_data_sha256(inspection)
+        narrative_sha256 = content_sha256(inspection)
         scores = inspection_scores(inspection)
         built_at = timezone.now()
         document = report_document(
             inspection=inspection,
             scores=scores,
-            data_sha256=case_data_sha256(inspection),
+            data_sha256=data_sha256,
             built_at=built_at,
             build_id=build.pk,
         )
@@ -303,8 +308,8 @@ def build_run(*, build_id: int) -> ReportBuild | None:
             pdf_seconds=pdf_seconds,
             framework_slug=framework.slug,
             framework_version=framework.version,
-            data_sha256=document.manifest.data_sha256,
-            content_sha256=content_sha256(inspection),
+            data_sha256=data_sha256,
+            content_sha256=narrative_sha256,
             built_at=built_at,
             finished_at=timezone.now(),
         )

@@ -1,7 +1,9 @@
 """The report API: builds and published versions of an inspection's report, and their files.
 
 Every view finds the inspection through Inspection.objects.visible_to(user): someone who may not
-see the inspection gets 404, whatever they ask for.
+see the inspection gets 404, whatever they ask for. Builds are drafts: only the inspection's
+lead (or an administrator) sees them, as on the web pages. Published versions are the report
+itself: everyone who may see the inspection, API clients included, may read them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from rest_framework.views import APIView
 from inspections.models import Inspection
 from reports.api.serializers import ReportBuildSerializer, ReportVersionSerializer
 from reports.models import ReportBuild
-from reports.selectors import builds_of, versions_of
+from reports.selectors import builds_of, inspections_led_by, versions_of
 from reports.services import media_path
 
 FILE_RESPONSES = {
@@ -28,6 +30,11 @@ FILE_RESPONSES = {
 
 def _inspection(request: Request, slug: str) -> Inspection:
     return get_object_or_404(Inspection.objects.visible_to(request.user), slug=slug)
+
+
+def _led_inspection(request: Request, slug: str) -> Inspection:
+    """The inspection, for its lead or an administrator; 404 for everyone else."""
+    return get_object_or_404(inspections_led_by(request.user), slug=slug)
 
 
 def _file(relative: str, kind: str, filename: str) -> FileResponse:
@@ -49,11 +56,11 @@ def _file(relative: str, kind: str, filename: str) -> FileResponse:
 
 
 class ReportBuildListView(APIView):
-    """Builds of the inspection's report, newest first."""
+    """Builds (drafts) of the inspection's report, newest first: for its lead only."""
 
     @extend_schema(responses=ReportBuildSerializer(many=True), operation_id="report_builds_list")
     def get(self, request: Request, slug: str) -> Response:
-        inspection = _inspection(request, slug)
+        inspection = _led_inspection(request, slug)
         builds = builds_of(inspection)
         context = {"request": request, "slug": slug}
         return Response(ReportBuildSerializer(builds, many=True, context=context).data)
@@ -64,7 +71,7 @@ class ReportBuildDetailView(APIView):
 
     @extend_schema(responses=ReportBuildSerializer, operation_id="report_builds_retrieve")
     def get(self, request: Request, slug: str, build_id: int) -> Response:
-        build = get_object_or_404(builds_of(_inspection(request, slug)), pk=build_id)
+        build = get_object_or_404(builds_of(_led_inspection(request, slug)), pk=build_id)
         context = {"request": request, "slug": slug}
         return Response(ReportBuildSerializer(build, context=context).data)
 
@@ -75,7 +82,7 @@ class ReportBuildFileView(APIView):
     @extend_schema(responses=FILE_RESPONSES, operation_id="report_builds_file")
     def get(self, request: Request, slug: str, build_id: int, kind: str) -> FileResponse:
         build = get_object_or_404(
-            builds_of(_inspection(request, slug)),
+            builds_of(_led_inspection(request, slug)),
             pk=build_id,
             status=ReportBuild.Status.SUCCEEDED,
         )

@@ -167,6 +167,30 @@ def test_the_api_serves_nothing_to_someone_not_on_the_inspection(api_client, dem
         assert api_client.get(url).status_code == 404, url
 
 
+def test_drafts_are_for_the_lead_but_published_versions_for_everyone_on_the_inspection(
+    api_client, demo, lead
+):
+    from inspections.models import Membership
+    from inspections.tests.factories import MembershipFactory
+
+    build = _build(demo, lead)
+    services.report_publish(inspection=demo, by=lead)
+    inspector = MembershipFactory(inspection=demo, role=Membership.Role.INSPECTOR).user
+    api_client.force_authenticate(inspector)
+    for url in (
+        reverse("api-report-builds", args=[demo.slug]),
+        reverse("api-report-build", args=[demo.slug, build.pk]),
+        reverse("api-report-build-file", args=[demo.slug, build.pk, "html"]),
+    ):
+        assert api_client.get(url).status_code == 404, url
+    for url in (
+        reverse("api-report-versions", args=[demo.slug]),
+        reverse("api-report-version", args=[demo.slug, 1]),
+        reverse("api-report-version-file", args=[demo.slug, 1, "pdf"]),
+    ):
+        assert api_client.get(url).status_code == 200, url
+
+
 def test_the_api_needs_authentication(api_client, demo):
     response = api_client.get(reverse("api-report-versions", args=[demo.slug]))
     assert response.status_code in (401, 403)
@@ -197,3 +221,28 @@ def test_the_api_lists_use_a_fixed_number_of_queries(api_client, demo, lead):
         with CaptureQueriesContext(connection) as ctx:
             assert api_client.get(url).status_code == 200
         assert len(ctx) == before, url
+
+
+def test_an_edit_saved_while_a_build_runs_stops_that_build_being_published(demo, lead, monkeypatch):
+    from reports import rendering
+
+    section = ReportSection.objects.get(inspection=demo, key=Section.FOLLOW_UP)
+    real_html_to_pdf = rendering.html_to_pdf
+
+    def edit_then_render(source: str) -> bytes:
+        # The lead saves a section while the worker is rendering the PDF.
+        services.section_save(
+            inspection=demo,
+            key=Section.FOLLOW_UP,
+            body=section.body + "\n\nSaved during the build.",
+            expected_version=section.version,
+            by=lead,
+        )
+        return real_html_to_pdf(source)
+
+    monkeypatch.setattr(rendering, "html_to_pdf", edit_then_render)
+    build = _build(demo, lead)
+    assert b"Saved during the build." not in media_path(build.html_file).read_bytes()
+    with pytest.raises(ValidationError):
+        services.report_publish(inspection=demo, by=lead)
+    assert not ReportVersion.objects.filter(inspection=demo).exists()
