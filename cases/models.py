@@ -32,7 +32,8 @@ case_reference_validator = RegexValidator(
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """Administrators see all; a lead sees every case of their inspections; an inspector
-        sees the cases allocated to them in inspections they are on."""
+        sees the cases allocated to them, or that they second-mark, in inspections they are on
+        (seeing is not changing: writes check who may write separately)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if getattr(user, "is_superuser", False):
@@ -40,8 +41,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         lead_inspections = Inspection.objects.filter(
             memberships__user=user, memberships__role=Membership.Role.LEAD
         ).values("pk")
-        allocated = Q(
-            inspector=user,
+        allocated = (Q(inspector=user) | Q(second_marker=user)) & Q(
             inspection__in=Inspection.objects.filter(memberships__user=user).values("pk"),
         )
         # An API client (read-only token) sees every case of the inspections it is scoped to.

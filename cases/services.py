@@ -611,6 +611,11 @@ def cases_import_csv(*, inspection: Inspection, raw: bytes) -> list[Case]:
     import io
     from datetime import date
 
+    # The inspection row serialises imports (a double-clicked upload must not import twice, nor
+    # fail on the database's unique reference) and publication.
+    inspection = (
+        Inspection.objects.select_for_update().select_related("region").get(pk=inspection.pk)
+    )
     _check_not_published(inspection)
     try:
         text = raw.decode("utf-8-sig")
@@ -677,7 +682,8 @@ def cases_import_csv(*, inspection: Inspection, raw: bytes) -> list[Case]:
         for name in ("mappa_category", "mappa_level"):
             value = row.get(name, "")
             if value:
-                if value.isdigit():
+                # isdigit() would pass '²', which int() refuses: only decimal digits are numbers.
+                if value.isdecimal():
                     profile[name] = int(value)
                 else:
                     row_problems.append(f"{name}: '{value}' is not a number")

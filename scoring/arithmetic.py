@@ -40,6 +40,12 @@ def percent_published(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)
 
 
+def whole_percent(value: float) -> int:
+    """A percentage already computed (an interval end, say) to a whole number, halves up,
+    as the published figures are rounded (Python's round() takes halves to even)."""
+    return math.floor(value + 0.5)
+
+
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float] | None:
     """Wilson score interval for a binomial proportion, as percentages (0-100).
 

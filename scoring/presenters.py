@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scoring.agreement import AgreementRow
+from scoring.arithmetic import percent_published, whole_percent
 from scoring.selectors import InspectionScores, QuestionScore
 
 
@@ -13,7 +14,10 @@ def score_sentence(score: QuestionScore) -> str:
     if score.percent is None or score.interval is None:
         return "No relevant cases yet"
     low, high = score.interval
-    return f"{score.percent}% ({score.yes} of {score.relevant}; 95% CI {round(low)}–{round(high)}%)"
+    return (
+        f"{score.percent}% ({score.yes} of {score.relevant}; "
+        f"95% CI {whole_percent(low)}–{whole_percent(high)}%)"
+    )
 
 
 def percent_text(score: QuestionScore) -> str:
@@ -30,7 +34,7 @@ def interval_text(score: QuestionScore) -> str:
     if score.interval is None:
         return "–"
     low, high = score.interval
-    return f"{round(low)}–{round(high)}%"
+    return f"{whole_percent(low)}–{whole_percent(high)}%"
 
 
 @dataclass(frozen=True)
@@ -183,14 +187,15 @@ class AgreementLine:
 
 
 def agreement_line(row: AgreementRow) -> AgreementLine:
-    percent = row.percent
+    # Agreement is a count of a base like every other figure: published rounding, halves up.
+    percent = percent_published(row.agreed, len(row.pairs)) if row.pairs else None
     kappa = row.kappa
     return AgreementLine(
         label=row.label,
         cases=row.cases,
         judgements=len(row.pairs),
         agreed=row.agreed,
-        percent="–" if percent is None else f"{round(percent)}%",
+        percent="–" if percent is None else f"{percent}%",
         kappa=(
             "–"
             if kappa is None

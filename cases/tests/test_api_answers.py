@@ -147,3 +147,20 @@ def test_an_answer_not_yet_given_reads_as_404(setting):
     response = signed_in(inspector).get(URL)
     assert response.status_code == 404
     assert "not been answered" in response.json()["detail"]
+
+
+def test_a_second_marker_may_read_the_case_but_not_change_its_answers(setting):
+    inspection, _lead, _inspector, case = setting
+    marker = MembershipFactory(inspection=inspection, role=Membership.Role.INSPECTOR).user
+    stranger = MembershipFactory(inspection=inspection, role=Membership.Role.INSPECTOR).user
+    case.second_marker = marker
+    case.save()
+    client = signed_in(marker)
+    assert client.get("/api/v1/inspections/north-2025/cases/TST-001/").status_code == 200
+    assert client.get(URL).status_code in (200, 404)  # 404 only while C1 is unanswered
+    write = client.put(URL, {"value": "yes", "rationale": "Looks fine."}, format="json")
+    assert write.status_code == 403
+    assert not Answer.objects.filter(case=case).exists()
+    # An inspector on the inspection who neither holds nor marks the case sees nothing.
+    other = signed_in(stranger)
+    assert other.get("/api/v1/inspections/north-2025/cases/TST-001/").status_code == 404

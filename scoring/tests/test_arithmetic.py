@@ -161,3 +161,25 @@ def test_kappa_does_not_depend_on_which_marker_is_first(pairs):
     assert (first is None) == (second is None)
     if first is not None:
         assert first == pytest.approx(second)
+
+
+@pytest.mark.parametrize(
+    ("value", "whole"), [(12.5, 13), (33.5, 34), (57.43, 57), (0.49, 0), (99.5, 100), (2.5, 3)]
+)
+def test_whole_percent_rounds_halves_up_like_the_published_figures(value, whole):
+    from scoring.arithmetic import whole_percent
+
+    assert whole_percent(value) == whole
+
+
+@given(counts())
+def test_whole_percent_of_the_exact_share_is_the_published_percent(c):
+    from scoring.arithmetic import whole_percent
+
+    part, whole = c
+    if whole == 0:
+        return
+    # A float can sit a hair under an exact half: ties are percent_published's job.
+    if (200 * part) % (2 * whole) == whole:
+        return
+    assert whole_percent(100 * part / whole) == percent_published(part, whole)

@@ -123,6 +123,8 @@ def test_the_chart_draws_each_key_question_in_proportion(framework):
         ((("yes", "yes"), ("no", "no")), "100%", "1.00"),
         ((("yes", "no"), ("no", "yes")), "0%", "−1.00"),
         ((("yes", "yes"), ("yes", "yes")), "100%", "–"),  # kappa undefined: one category
+        # 1 of 8 agreed is 12.5%: published rounding gives 13% (round() would give 12%).
+        ((("yes", "yes"),) + (("yes", "no"),) * 7, "13%", "0.00"),
     ],
 )
 def test_agreement_lines_word_percentage_and_kappa(pairs, percent, kappa):
@@ -151,3 +153,16 @@ def test_an_import_line_that_csv_cannot_read_or_that_is_too_long_is_named(framew
     ((line, message),) = caught.value.problems
     assert line == 2 and "not valid CSV" in message
     assert not world.inspection.cases.filter(reference="NEW-001").exists()
+
+
+def test_an_import_with_a_superscript_digit_is_a_line_error_not_a_crash(framework):
+    from cases.services import CsvImportError
+
+    world = make_world(framework)
+    pdu = world.inspection.region.pdus.first()
+    header = "reference,pdu,sentence_type,setting,rosh,practitioner_grade,mappa_eligible,mappa_category,mappa_level\n"
+    line = f"NEW-002,{pdu.code},licence,custody_licence,high,po,yes,2,\u00b2\n"
+    with pytest.raises(CsvImportError) as caught:
+        cases_import_csv(inspection=world.inspection, raw=(header + line).encode())
+    assert caught.value.problems == [(2, "mappa_level: '\u00b2' is not a number")]
+    assert not world.inspection.cases.filter(reference="NEW-002").exists()
