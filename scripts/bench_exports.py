@@ -16,31 +16,12 @@ resident set size.
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import sys
 import time
 import tracemalloc
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dipp_bench")
-os.environ.setdefault("DEBUG", "false")
-
-
-def ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict
-
-    url = os.environ["DATABASE_URL"]
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
+from benchlib import django_ready
 
 EXPORTS = ("answers.csv", "answers.xlsx", "scores.csv", "scores.xlsx")
 
@@ -51,10 +32,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=2_000)
     args = parser.parse_args()
 
-    ensure_database()
-    import django
-
-    django.setup()
+    django_ready("dipp_bench")
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -66,7 +44,6 @@ def main() -> None:
     if connection.vendor != "postgresql":
         sys.exit("This benchmark needs PostgreSQL: set DATABASE_URL.")
     settings.API_THROTTLE_RATES = {"api_client": None, "person": None}
-    call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_superuser": True}
     )

@@ -15,29 +15,10 @@ the size of the files. Nothing is written to the database or to MEDIA_ROOT.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dipp_bench")
-os.environ.setdefault("DEBUG", "false")
-
-
-def _ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict
-
-    url = os.environ["DATABASE_URL"]
-    name = conninfo_to_dict(url).get("dbname", "dipp_bench")
-    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+from benchlib import django_ready
 
 
 def main() -> None:
@@ -45,11 +26,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    _ensure_database()
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    django_ready("dipp_bench")
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -58,7 +35,6 @@ def main() -> None:
     from reports.selectors import case_data_sha256
     from scoring.selectors import inspection_scores
 
-    call_command("migrate", verbosity=0)
     inspection = demo_load().inspection
 
     def html_stage() -> str:

@@ -13,29 +13,10 @@ Prints medians, the ratio (target: at most 2x) and the endpoint's query count.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dipp_bench")
-os.environ.setdefault("DEBUG", "false")
-
-
-def ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict
-
-    url = os.environ["DATABASE_URL"]
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+from benchlib import django_ready
 
 
 def main() -> None:
@@ -44,10 +25,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
 
-    ensure_database()
-    import django
-
-    django.setup()
+    django_ready("dipp_bench")
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -56,7 +34,6 @@ def main() -> None:
 
     from inspections.models import Inspection
 
-    call_command("migrate", verbosity=0)
     slug = f"bench-{args.cases}"
     if not Inspection.objects.filter(slug=slug).exists():
         started = time.perf_counter()

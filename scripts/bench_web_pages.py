@@ -12,29 +12,10 @@ against the case ratio. The dashboard is also compared with the scores API (same
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/dipp_web_bench")
-os.environ.setdefault("DEBUG", "false")
-
-
-def ensure_database() -> None:
-    import psycopg
-    from psycopg import sql
-    from psycopg.conninfo import conninfo_to_dict
-
-    url = os.environ["DATABASE_URL"]
-    name = conninfo_to_dict(url)["dbname"]
-    with psycopg.connect(url, dbname="postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+from benchlib import django_ready
 
 
 def main() -> None:
@@ -44,10 +25,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
-    ensure_database()
-    import django
-
-    django.setup()
+    django_ready("dipp_web_bench")
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -57,7 +35,6 @@ def main() -> None:
     from inspections.models import Inspection
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     for n in (args.small, args.large):
         slug = f"webbench-{n}"
         if not Inspection.objects.filter(slug=slug).exists():
