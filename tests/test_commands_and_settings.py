@@ -109,3 +109,24 @@ def test_production_settings_start_with_a_secret_key_and_hosts():
         }
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_demo_has_double_marked_cases_whose_corrections_leave_the_counted_answers(demo):
+    from cases.models import ModerationReview
+    from scoring.agreement import inspection_agreement
+
+    agreement = inspection_agreement(demo)
+    assert agreement.overall.cases == 16
+    assert len(agreement.overall.pairs) == 64  # four key questions on each
+    disagreements = ModerationReview.objects.filter(case__inspection=demo, agrees=False)
+    assert disagreements.count() == 3 == len(agreement.overall.pairs) - agreement.overall.agreed
+    for review in disagreements:
+        answer = Answer.objects.get(case=review.case, question=review.question)
+        # The moderated judgement is the stored (counted) one; the first one is in history.
+        assert answer.value == review.moderator_value != review.inspector_value
+        values = list(
+            AnswerChange.objects.filter(answer=answer)
+            .order_by("pk")
+            .values_list("old_value", "new_value")
+        )
+        assert values == [("", review.inspector_value), (review.inspector_value, answer.value)]

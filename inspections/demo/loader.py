@@ -10,10 +10,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cases.models import Answer, Case
+from cases.models import Answer, AnswerChange, Case, ModerationReview
 from cases.services import answers_bulk_create, cases_bulk_create
 from inspections.demo import south_west_2025 as demo
-from inspections.models import Inspection, Membership, Recommendation
+from inspections.models import Inspection, Membership, Question, Recommendation
 from inspections.services import (
     context_facts_replace,
     framework_load_file,
@@ -56,6 +56,91 @@ def demo_users_ensure() -> dict[str, Any]:
             user.save(update_fields=["password"])
         users[spec["username"]] = user
     return users
+
+
+# Every fourth demo case was double-marked by the lead. On three of them the lead disagreed on
+# one key question; the inspector corrected it, so the stored (counted) answer is the moderated
+# one and the inspector's first judgement survives in the review and the answer's history.
+_DOUBLE_MARKED_EVERY = 4
+_DISAGREEMENTS = {
+    "DEMO-004": (
+        "C1",
+        "The assessment did not use the police domestic abuse call-outs that were "
+        "on file; the risk to the ex-partner is not analysed.",
+    ),
+    "DEMO-020": (
+        "C3",
+        "Home visits were planned but none took place, and the victim safety "
+        "plan was not reviewed after the breach.",
+    ),
+    "DEMO-044": (
+        "C4",
+        "The review after the change of address did not revisit the children's "
+        "services information; it repeats the earlier plan.",
+    ),
+}
+
+
+def demo_moderation_write(*, cases: list[Case], lead: Any) -> None:
+    """First-round moderation reviews of the double-marked demo cases (key questions only)."""
+    keys = list(Question.objects.filter(framework=cases[0].inspection.framework, kind="key"))
+    reviewed = cases[_DOUBLE_MARKED_EVERY - 1 :: _DOUBLE_MARKED_EVERY]
+    assert set(_DISAGREEMENTS) <= {c.reference for c in reviewed}
+    for case in reviewed:
+        case.second_marker = lead
+    Case.objects.bulk_update(reviewed, ["second_marker"])
+    answers = {
+        (a.case_id, a.question_id): a
+        for a in Answer.objects.filter(case__in=reviewed, question__in=keys)
+    }
+    reviews = []
+    for case in reviewed:
+        disputed = _DISAGREEMENTS.get(case.reference)
+        for question in keys:
+            final = answers[(case.pk, question.pk)]
+            if disputed and disputed[0] == question.code:
+                first = "yes" if final.value == "no" else "no"
+                reviews.append(
+                    ModerationReview(
+                        case=case,
+                        question=question,
+                        reviewer=lead,
+                        marker=case.inspector,
+                        agrees=False,
+                        inspector_value=first,
+                        moderator_value=final.value,
+                        comment=disputed[1],
+                        round=1,
+                    )
+                )
+                # History: the inspector's first judgement, then the correction.
+                AnswerChange.objects.filter(answer=final).update(new_value=first)
+                AnswerChange.objects.create(
+                    answer=final,
+                    case=case,
+                    question=question,
+                    old_value=first,
+                    new_value=final.value,
+                    old_rationale=final.rationale,
+                    new_rationale=final.rationale,
+                    changed_by=case.inspector,
+                    reason="Corrected after moderation: " + disputed[1],
+                    source="demo",
+                )
+            else:
+                reviews.append(
+                    ModerationReview(
+                        case=case,
+                        question=question,
+                        reviewer=lead,
+                        marker=case.inspector,
+                        agrees=True,
+                        inspector_value=final.value,
+                        moderator_value=final.value,
+                        round=1,
+                    )
+                )
+    ModerationReview.objects.bulk_create(reviews)
 
 
 @transaction.atomic
@@ -110,6 +195,7 @@ def demo_load() -> DemoLoadResult:
         for code, (value, rationale) in raw["answers"].items()
     ]
     answers = answers_bulk_create(rows=rows, source="demo")
+    demo_moderation_write(cases=cases, lead=users["lead"])
     inspection.status = Inspection.Status.MODERATION
     inspection.save(update_fields=["status"])
     demo_report_write(inspection)
