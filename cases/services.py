@@ -36,6 +36,9 @@ PROFILE_FIELDS = (
     "sexual_harm",
     "violence",
 )
+# The profile's attributes beyond where the case is and what it is called: what exports and the
+# report's case-data fingerprint describe each case by.
+PROFILE_ATTRIBUTES = tuple(f for f in PROFILE_FIELDS if f not in ("pdu", "reference"))
 
 
 class StaleWriteError(Exception):

@@ -22,32 +22,13 @@ from collections import defaultdict
 from typing import Any
 
 from cases.models import Answer, Case
+from cases.services import PROFILE_ATTRIBUTES
 from inspections.models import Inspection, InspectionQuerySet, Membership
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
 from scoring.selectors import InspectionScores
 
-CANONICAL_FIELDS: tuple[str, ...] = (
-    "commenced_on",
-    "sentence_type",
-    "setting",
-    "rosh",
-    "mappa_eligible",
-    "mappa_category",
-    "mappa_level",
-    "practitioner_grade",
-    "adjusted_questions",
-    "court_work",
-    "curfew_considered",
-    "released_from_custody",
-    "risk_to_children",
-    "oversight_required",
-    "practitioner_interviewed",
-    "domestic_abuse",
-    "child_safeguarding",
-    "sexual_harm",
-    "violence",
-)
+CANONICAL_FIELDS: tuple[str, ...] = PROFILE_ATTRIBUTES
 
 
 def canonical_json(value: Any) -> bytes:

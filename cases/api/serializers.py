@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cases.models import Answer, Case
+from cases.services import PROFILE_ATTRIBUTES
 from inspections.api.serializers import PDUSerializer
 
 
@@ -27,25 +28,7 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = (
             "reference",
             "pdu",
-            "commenced_on",
-            "sentence_type",
-            "setting",
-            "rosh",
-            "mappa_eligible",
-            "mappa_category",
-            "mappa_level",
-            "practitioner_grade",
-            "adjusted_questions",
-            "court_work",
-            "curfew_considered",
-            "released_from_custody",
-            "risk_to_children",
-            "oversight_required",
-            "practitioner_interviewed",
-            "domestic_abuse",
-            "child_safeguarding",
-            "sexual_harm",
-            "violence",
+            *PROFILE_ATTRIBUTES,
             "inspector",
             "status",
             "version",
