@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
@@ -565,19 +565,9 @@ def case_moderate(*, case: Case, by: Any, verdicts: list[Verdict]) -> Case:
 
 # CSV import: the documented columns (docs/case-import.md). Booleans are yes/no.
 CSV_REQUIRED = ("reference", "pdu", "sentence_type", "setting", "rosh", "practitioner_grade")
-CSV_BOOLEANS = (
-    "mappa_eligible",
-    "adjusted_questions",
-    "court_work",
-    "curfew_considered",
-    "released_from_custody",
-    "risk_to_children",
-    "oversight_required",
-    "practitioner_interviewed",
-    "domestic_abuse",
-    "child_safeguarding",
-    "sexual_harm",
-    "violence",
+# The profile's yes/no attributes, in profile order.
+CSV_BOOLEANS = tuple(
+    f for f in PROFILE_ATTRIBUTES if isinstance(Case._meta.get_field(f), models.BooleanField)
 )
 CSV_COLUMNS = (
     *CSV_REQUIRED,
