@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rest_framework.test import APIClient
 
-from inspections.demo.loader import FRAMEWORK_FILE, demo_load
+from demo.loader import FRAMEWORK_FILE, demo_load
 from inspections.models import Framework
 from inspections.services import framework_load_file
 

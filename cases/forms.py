@@ -6,7 +6,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from cases.models import Case
-from cases.services import PROFILE_FIELDS
 from inspections.forms import DATE_FORMATS
 from inspections.models import Inspection
 
@@ -18,7 +17,7 @@ class CaseProfileForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = PROFILE_FIELDS
+        fields = Case.PROFILE_FIELDS
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -16,7 +16,7 @@ from cases.scoring_columns import (
     SCOPE_BITS_EXPRESSION,
     question_scope,
 )
-from inspections.models import PDU, ApiClient, Inspection, Membership, Question
+from inspections.models import PDU, Inspection, Question
 
 # Pseudonymous case references: a 2-6 character prefix, a hyphen and 3-6 digits (DEMO-001,
 # SYN-004211). Deliberately unlike real nDelius CRNs (one letter and six digits) so that a real
@@ -27,30 +27,6 @@ case_reference_validator = RegexValidator(
     "Enter a pseudonymous reference like DEMO-001: 2 to 6 capital letters or digits "
     "(starting with a letter), a hyphen, then 3 to 6 digits.",
 )
-
-
-class CaseQuerySet(models.QuerySet["Case"]):
-    def visible_to(self, user: Any) -> CaseQuerySet:
-        """Administrators see all; a lead sees every case of their inspections; an inspector
-        sees the cases allocated to them, or that they second-mark, in inspections they are on
-        (seeing is not changing: writes check who may write separately)."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        if getattr(user, "is_superuser", False):
-            return self
-        lead_inspections = Inspection.objects.filter(
-            memberships__user=user, memberships__role=Membership.Role.LEAD
-        ).values("pk")
-        allocated = (Q(inspector=user) | Q(second_marker=user)) & Q(
-            inspection__in=Inspection.objects.filter(memberships__user=user).values("pk"),
-        )
-        # An API client (read-only token) sees every case of the inspections it is scoped to.
-        client_of = ApiClient.inspections.through.objects.filter(
-            apiclient__user=user, apiclient__revoked_at__isnull=True
-        ).values("inspection")
-        return self.filter(
-            Q(inspection__in=lead_inspections) | allocated | Q(inspection__in=client_of)
-        )
 
 
 class Case(models.Model):
@@ -156,7 +132,34 @@ class Case(models.Model):
         expression=CELL_EXPRESSION, output_field=models.BigIntegerField(), db_persist=True
     )
 
-    objects = CaseQuerySet.as_manager()
+    # The case profile, as the lead records it: what the forms, the API serializers, the
+    # exports, the CSV import and the report's case-data fingerprint are all derived from.
+    PROFILE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "pdu",
+        "reference",
+        "commenced_on",
+        "sentence_type",
+        "setting",
+        "rosh",
+        "mappa_eligible",
+        "mappa_category",
+        "mappa_level",
+        "practitioner_grade",
+        "adjusted_questions",
+        "court_work",
+        "curfew_considered",
+        "released_from_custody",
+        "risk_to_children",
+        "oversight_required",
+        "practitioner_interviewed",
+        "domestic_abuse",
+        "child_safeguarding",
+        "sexual_harm",
+        "violence",
+    )
+    # Beyond where the case is and what it is called: what exports and the report's
+    # fingerprint describe each case by.
+    PROFILE_ATTRIBUTES: ClassVar[tuple[str, ...]] = PROFILE_FIELDS[2:]
 
     class Meta:
         ordering = ["inspection", "reference"]
@@ -221,6 +224,10 @@ class Case(models.Model):
             applies_when=question.applies_when,
         )
         return (bits & mask) == want
+
+
+# The longest rationale an answer may carry (checked by the answer services, the one validator).
+MAX_RATIONALE_LENGTH = 10_000
 
 
 class Answer(models.Model):

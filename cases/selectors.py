@@ -1,115 +1,101 @@
-"""Reads for the web pages: who may do what, and the data each page shows in fixed queries."""
+"""Reads of cases and answers that the pages and the API share, each in a fixed number of
+queries. Who may see what is cases.access's rule; these only read within it."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from cases.access import cases_visible
 from cases.models import Answer, AnswerChange, Case, ModerationReview
-from cases.services import case_problems, case_questions
+from inspections.access import Standing
 from inspections.models import Inspection, Membership, Question
 
 
 @dataclass(frozen=True)
-class Access:
-    """A user's standing on one inspection."""
+class Problem:
+    """Why a case cannot be submitted yet: which question, which field, and what to do."""
 
-    inspection: Inspection
-    user: Any
-    role: str | None  # "lead", "inspector" or None (administrator without membership)
-
-    @property
-    def is_lead(self) -> bool:
-        return self.role == Membership.Role.LEAD or bool(getattr(self.user, "is_superuser", False))
-
-    @property
-    def read_only(self) -> bool:
-        return self.inspection.is_published
+    question: Question
+    field: str  # "value" or "rationale"
+    message: str
 
 
-def inspection_access(user: Any, slug: str) -> Access:
-    """The inspection if the user may see it (404 otherwise, so nothing is hinted)."""
-    inspection = (
-        Inspection.objects.visible_to(user)
-        .select_related("region", "framework")
-        .filter(slug=slug)
+def case_questions(case: Case) -> list[Question]:
+    """The framework's questions that apply to this case, in order."""
+    questions = Question.objects.filter(framework_id=case.inspection.framework_id).select_related(
+        "parent"
+    )
+    return [q for q in questions.order_by("order") if case.question_applies(q)]
+
+
+def case_problems(
+    case: Case, questions: list[Question], answers: dict[int, Answer]
+) -> list[Problem]:
+    """What stops submission: every applicable question needs an answer; a key-question
+    judgement, and every No on a prompt, needs a rationale."""
+    problems = []
+    for q in questions:
+        answer = answers.get(q.pk)
+        if answer is None:
+            problems.append(Problem(q, "value", f"Select an answer for {q.code}"))
+            continue
+        needs_rationale = q.kind == Question.Kind.KEY or (
+            q.kind == Question.Kind.PROMPT and answer.value == Answer.Value.NO
+        )
+        if needs_rationale and not answer.rationale.strip():
+            what = "the judgement" if q.kind == Question.Kind.KEY else "the No"
+            problems.append(Problem(q, "rationale", f"Enter a rationale for {what} on {q.code}"))
+    return problems
+
+
+def case_answers(case: Case) -> QuerySet[Answer]:
+    """A case's answers in question order, with the question and who answered joined in."""
+    return (
+        Answer.objects.filter(case=case)
+        .select_related("question", "answered_by")
+        .order_by("question__order")
+    )
+
+
+def case_question_get(case: Case, code: str) -> Question:
+    """A question of the case's framework by code (404 if the framework has none such)."""
+    question = Question.objects.filter(framework_id=case.inspection.framework_id, code=code).first()
+    if question is None:
+        raise Http404("No such question.")
+    return question
+
+
+def case_answer_find(case: Case, question: Question) -> Answer | None:
+    return (
+        Answer.objects.filter(case=case, question=question)
+        .select_related("question", "answered_by")
         .first()
     )
-    if inspection is None:
-        raise Http404("No such inspection.")
-    role = (
-        Membership.objects.filter(inspection=inspection, user=user)
-        .values_list("role", flat=True)
-        .first()
-    )
-    return Access(inspection=inspection, user=user, role=role)
 
 
-def cases_for(access: Access) -> QuerySet[Case]:
-    """Cases the user may open: Case.objects.visible_to, plus those they second-mark."""
-    visible = Case.objects.visible_to(access.user).filter(inspection=access.inspection)
-    if access.role is None:
-        return visible
-    marking = Case.objects.filter(inspection=access.inspection, second_marker=access.user)
-    return Case.objects.filter(Q(pk__in=visible.values("pk")) | Q(pk__in=marking.values("pk")))
+def case_list(standing: Standing, *, mine: bool) -> list[Case]:
+    """The cases of a list page (mine: allocated to me, or to second-mark) in one query."""
+    return list(case_queryset(standing, mine=mine))
 
 
-def case_get(access: Access, reference: str) -> Case:
-    case = (
-        cases_for(access)
-        .select_related("pdu", "inspector", "second_marker", "inspection__framework")
-        .filter(reference=reference)
-        .first()
-    )
-    if case is None:
-        raise Http404("No such case.")
-    case.inspection = access.inspection
-    return case
-
-
-def can_edit_answers(access: Access, case: Case) -> bool:
-    if access.read_only:
-        return False
-    if access.is_lead:
-        return True
-    return case.inspector_id == access.user.pk and case.status in (
-        Case.Status.NOT_STARTED,
-        Case.Status.IN_PROGRESS,
-        Case.Status.RETURNED,
-    )
-
-
-def can_moderate(access: Access, case: Case) -> bool:
-    if access.read_only or case.status != Case.Status.SUBMITTED:
-        return False
-    if case.inspector_id == access.user.pk:
-        return False
-    return access.is_lead or case.second_marker_id == access.user.pk
-
-
-def case_list(access: Access, *, mine: bool) -> list[Case]:
-    """The cases of a list page (mine: allocated to me, or to second-mark) in two queries."""
-    return list(case_queryset(access, mine=mine))
-
-
-def case_queryset(access: Access, *, mine: bool) -> QuerySet[Case]:
-    qs = cases_for(access)
+def case_queryset(standing: Standing, *, mine: bool) -> QuerySet[Case]:
+    qs = cases_visible(standing)
     if mine:
-        qs = qs.filter(Q(inspector=access.user) | Q(second_marker=access.user))
+        qs = qs.filter(Q(inspector_id=standing.user_id) | Q(second_marker_id=standing.user_id))
     return qs.select_related("pdu", "inspector", "second_marker").order_by("reference")
 
 
 CASES_PER_PAGE = 100
 
 
-def case_page_of(access: Access, number: str | None) -> Page[Case]:
+def case_page_of(standing: Standing, number: str | None) -> Page[Case]:
     """One page of every case of the inspection (a count and a slice: two queries)."""
-    return Paginator(case_queryset(access, mine=False), CASES_PER_PAGE).get_page(number)
+    return Paginator(case_queryset(standing, mine=False), CASES_PER_PAGE).get_page(number)
 
 
 @dataclass

@@ -1,4 +1,9 @@
-"""Web pages for an inspection's cases. Views parse input, call one service or selector, render."""
+"""Web pages for an inspection's cases. Views parse input, call one service or selector, render.
+
+Who may open or do what is decided by inspections.access and cases.access (the same rules the
+API and the services apply); what is valid is decided by the services, whose errors the views
+map onto the page's fields.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +17,17 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.access import (
+    can_moderate,
+    can_submit,
+    can_write_answers,
+    case_get,
+    reason_needed,
+    require_moderate,
+)
 from cases.forms import AllocateForm, BulkAllocateForm, CaseProfileForm, CsvImportForm
 from cases.models import Answer, Case
-from cases.selectors import (
-    Access,
-    CasePage,
-    can_edit_answers,
-    can_moderate,
-    case_get,
-    case_list,
-    case_page,
-    case_page_of,
-    inspection_access,
-)
+from cases.selectors import CasePage, case_list, case_page, case_page_of, case_problems
 from cases.services import (
     CSV_BOOLEANS,
     CSV_COLUMNS,
@@ -35,14 +38,25 @@ from cases.services import (
     PageStaleError,
     StaleWriteError,
     Verdict,
+    allowed_values,
     case_answers_save,
     case_moderate,
-    case_problems,
     case_submit,
     case_update_profile,
     cases_allocate,
     cases_import_csv,
+    page_field,
+    verdict_field,
 )
+from core.errors import (
+    ErrorLink,
+    error,
+    field_messages,
+    form_errors,
+    service_errors_to_form,
+    validation_errors,
+)
+from inspections.access import Standing, can_manage, require_lead, require_manage, standing_get
 from inspections.models import Question
 
 STATUS_TAG = {
@@ -63,55 +77,27 @@ def status_tag(case: Case) -> dict[str, str]:
     return {"text": case.get_status_display(), "classes": STATUS_TAG[Case.Status(case.status)]}
 
 
-def _lead_only(access: Access) -> None:
-    if not access.is_lead:
-        raise PermissionDenied("Only the lead inspector can do this.")
-
-
-def _writable(access: Access) -> None:
-    if access.read_only:
-        raise PermissionDenied("This inspection has been published: it is read-only.")
-
-
-def _errors_from(exc: ValidationError, href_of: Any = None) -> list[dict[str, str]]:
-    out = []
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            for message in errs:
-                out.append({"href": href_of(name) if href_of else "#main-content", "text": message})
-    else:
-        out = [{"href": "#main-content", "text": m} for m in exc.messages]
-    return out
-
-
-def _form_errors(form: Any) -> list[dict[str, str]]:
-    return [
-        {
-            "href": f"#{form[name].id_for_label}" if name in form.fields else "#main-content",
-            "text": str(message),
-        }
-        for name, errs in form.errors.items()
-        for message in errs
-    ]
+def _hash(name: str) -> str:
+    return f"#{name}"
 
 
 @login_required
 def inspection_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The inspection's front page: my cases (task list), cases to second-mark, lead tools."""
-    access = inspection_access(request.user, slug)
-    cases = case_list(access, mine=True)
-    mine = [c for c in cases if c.inspector_id == request.user.pk]
+    standing = standing_get(request.user, slug)
+    cases = case_list(standing, mine=True)
+    mine = [c for c in cases if c.inspector_id == standing.user_id]
     marking = [
         c
         for c in cases
-        if c.second_marker_id == request.user.pk and c.inspector_id != request.user.pk
+        if c.second_marker_id == standing.user_id and c.inspector_id != standing.user_id
     ]
     return render(
         request,
         "cases/inspection_home.html",
         {
-            "access": access,
-            "inspection": access.inspection,
+            "access": standing,
+            "inspection": standing.inspection,
             "mine": [(c, status_tag(c)) for c in mine],
             "marking": [(c, status_tag(c)) for c in marking],
         },
@@ -122,13 +108,13 @@ def inspection_home(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_index(request: HttpRequest, slug: str) -> HttpResponse:
     """Lead: every case of the inspection, with bulk allocation."""
-    access = inspection_access(request.user, slug)
-    _lead_only(access)
-    inspection = access.inspection
-    errors: list[dict[str, str]] = []
+    standing = standing_get(request.user, slug)
+    require_lead(standing, "see every case")
+    inspection = standing.inspection
+    errors: list[ErrorLink] = []
     form = BulkAllocateForm(request.POST or None, inspection=inspection)
     if request.method == "POST":
-        _writable(access)
+        require_manage(standing, "allocate cases")
         if form.is_valid():
             try:
                 n = cases_allocate(
@@ -137,9 +123,10 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
                     inspector=form.cleaned_data["inspector"],
                     second_marker=form.cleaned_data["second_marker"],
                     set_second_marker=True,
+                    by=request.user,
                 )
             except ValidationError as exc:
-                errors = _errors_from(exc, lambda name: f"#id_{name}")
+                service_errors_to_form(form, exc)
             else:
                 who = form.cleaned_data["inspector"]
                 messages.success(
@@ -148,18 +135,14 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
                     f"{who.get_full_name() or who.get_username()}.",
                 )
                 return redirect(request.get_full_path())
-        else:
-            errors = _form_errors(form)
-            for e in errors:
-                if e["href"] == "#id_cases_0" or e["href"] == "#id_cases":
-                    e["href"] = "#cases-table"
-    cases = case_page_of(access, request.GET.get("page"))
+        errors = form_errors(form, hrefs={"cases": "#cases-table"})
+    cases = case_page_of(standing, request.GET.get("page"))
     selected = {str(v) for v in request.POST.getlist("cases")}
     return render(
         request,
         "cases/case_index.html",
         {
-            "access": access,
+            "access": standing,
             "inspection": inspection,
             "rows": [(c, status_tag(c), str(c.pk) in selected) for c in cases],
             "cases_page": cases,
@@ -173,39 +156,42 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_import(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    _lead_only(access)
-    inspection = access.inspection
+    standing = standing_get(request.user, slug)
+    require_lead(standing, "import cases")
+    inspection = standing.inspection
     form = CsvImportForm(request.POST or None, request.FILES or None)
-    errors: list[dict[str, str]] = []
+    errors: list[ErrorLink] = []
     problems: list[tuple[int, str]] = []
     if request.method == "POST":
-        _writable(access)
+        require_manage(standing, "import cases")
         if form.is_valid():
             try:
                 created = cases_import_csv(
-                    inspection=inspection, raw=form.cleaned_data["file"].read()
+                    inspection=inspection,
+                    raw=form.cleaned_data["file"].read(),
+                    by=request.user,
                 )
             except CsvImportError as exc:
                 problems = exc.problems
+                n = len(problems)
                 errors = [
-                    {
-                        "href": "#import-problems",
-                        "text": f"The file has {len(problems)} problem{'s' if len(problems) != 1 else ''}: no cases were imported",
-                    }
+                    error(
+                        f"The file has {n} problem{'s' if n != 1 else ''}: no cases were imported",
+                        "#import-problems",
+                    )
                 ]
             except ValidationError as exc:
-                errors = _errors_from(exc)
+                errors = validation_errors(exc)
             else:
                 messages.success(request, f"{len(created)} cases imported.")
                 return redirect("case-index", slug=slug)
         else:
-            errors = _form_errors(form)
+            errors = form_errors(form)
     return render(
         request,
         "cases/case_import.html",
         {
-            "access": access,
+            "access": standing,
             "inspection": inspection,
             "form": form,
             "errors": errors,
@@ -225,73 +211,56 @@ def case_import(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _case_context(access: Access, case: Case, page: CasePage) -> dict[str, Any]:
-    editable = can_edit_answers(access, case)
+def _case_context(standing: Standing, case: Case, page: CasePage) -> dict[str, Any]:
     return {
-        "access": access,
-        "inspection": access.inspection,
+        "access": standing,
+        "inspection": standing.inspection,
         "case": case,
         "tag": status_tag(case),
         "page": page,
         "sections": [(s, *SECTION_TAG[s.status]) for s in page.sections],
-        "editable": editable,
-        "can_submit": editable
-        and case.inspector_id == access.user.pk
-        and case.status in (Case.Status.NOT_STARTED, Case.Status.IN_PROGRESS, Case.Status.RETURNED),
-        "can_moderate": can_moderate(access, case),
-        "can_manage": access.is_lead and not access.read_only,
+        "editable": can_write_answers(standing, case),
+        "can_submit": can_submit(standing, case),
+        "can_moderate": can_moderate(standing, case),
+        "can_manage": can_manage(standing),
         "value_labels": dict(Answer.Value.choices),
     }
 
 
 @login_required
 def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    case = case_get(access, reference)
+    standing = standing_get(request.user, slug)
+    case = case_get(standing, reference)
     page = case_page(case, history=True)
-    return render(request, "cases/case_detail.html", _case_context(access, case, page))
+    return render(request, "cases/case_detail.html", _case_context(standing, case, page))
 
 
 @login_required
 @require_POST
 def case_submit_view(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    case = case_get(access, reference)
-    already = case.status in (Case.Status.SUBMITTED, Case.Status.MODERATED)
-    if already and case.inspector_id == request.user.pk and not access.read_only:
-        # A repeated click on Submit: the first one did the work.
-        messages.success(request, f"Case {reference} submitted for moderation.")
-        return redirect("inspection-home", slug=slug)
-    if not can_edit_answers(access, case) or case.inspector_id != request.user.pk:
-        raise PermissionDenied("Only the inspector allocated this case can submit it.")
+    standing = standing_get(request.user, slug)
+    case = case_get(standing, reference)
     try:
         case_submit(case=case, by=request.user)
     except IncompleteCaseError as exc:
         page = case_page(case, history=True)
         section_of = {q.pk: s.slug for s in page.sections for q in s.questions}
         errors = [
-            {
-                "href": reverse("case-section", args=[slug, reference, section_of[p.question.pk]])
-                + f"?problems=1#{p.question.code}-{p.field}",
-                "text": p.message,
-            }
+            error(
+                p.message,
+                reverse("case-section", args=[slug, reference, section_of[p.question.pk]])
+                + f"?problems=1#{page_field(p.question, p.field)}",
+            )
             for p in exc.problems
         ]
-        context = _case_context(access, case, page) | {"errors": errors}
+        context = _case_context(standing, case, page) | {"errors": errors}
         return render(request, "cases/case_detail.html", context, status=400)
     except ValidationError as exc:
         page = case_page(case, history=True)
-        context = _case_context(access, case, page) | {"errors": _errors_from(exc)}
+        context = _case_context(standing, case, page) | {"errors": validation_errors(exc)}
         return render(request, "cases/case_detail.html", context, status=400)
     messages.success(request, f"Case {reference} submitted for moderation.")
     return redirect("inspection-home", slug=slug)
-
-
-def _allowed_values(question: Question) -> list[tuple[str, str]]:
-    values = [(Answer.Value.YES.value, "Yes"), (Answer.Value.NO.value, "No")]
-    if question.na_allowed:
-        values.append((Answer.Value.NOT_APPLICABLE.value, "Not applicable"))
-    return values
 
 
 @login_required
@@ -299,12 +268,12 @@ def _allowed_values(question: Question) -> list[tuple[str, str]]:
 def case_section(request: HttpRequest, slug: str, reference: str, section: str) -> HttpResponse:
     """One page per key question (its prompts, then the key question), or the supplementary
     questions: radios and rationales, saved as a draft at any time."""
-    access = inspection_access(request.user, slug)
-    case = case_get(access, reference)
+    standing = standing_get(request.user, slug)
+    case = case_get(standing, reference)
     page = case_page(case)
     current = page.section(section)
-    editable = can_edit_answers(access, case)
-    errors: list[dict[str, str]] = []
+    editable = can_write_answers(standing, case)
+    errors: list[ErrorLink] = []
     conflicts: list[Any] = []
     values: dict[str, dict[str, Any]] = {}
     for q in current.questions:
@@ -317,85 +286,58 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
     reason = ""
     if request.method == "POST":
         if not editable:
+            # The service would refuse too; refusing here keeps the page's answer a 403.
             raise PermissionDenied("You cannot change the answers on this case.")
         reason = request.POST.get("reason", "")
         entries = []
         for q in current.questions:
-            value = request.POST.get(f"{q.code}-value", "")
-            rationale = request.POST.get(f"{q.code}-rationale", "")
+            value = request.POST.get(page_field(q, "value"), "")
+            rationale = request.POST.get(page_field(q, "rationale"), "")
             try:
-                version = int(request.POST.get(f"{q.code}-version", ""))
+                version = int(request.POST.get(page_field(q, "version"), ""))
             except ValueError:
                 version = -1  # a tampered or missing version never matches: treated as stale
             values[q.code] = {"value": value, "rationale": rationale, "version": version}
-            allowed = [v for v, _ in _allowed_values(q)]
-            if value and value not in allowed:
-                errors.append(
-                    {"href": f"#{q.code}-value", "text": f"Select a valid answer for {q.code}"}
-                )
-            elif rationale.strip() and not value:
-                errors.append(
-                    {
-                        "href": f"#{q.code}-value",
-                        "text": f"Select an answer for {q.code} to save its rationale",
-                    }
-                )
-            elif len(rationale) > 10_000:
-                errors.append(
-                    {
-                        "href": f"#{q.code}-rationale",
-                        "text": f"Keep the rationale for {q.code} under 10,000 characters",
-                    }
-                )
             entries.append(PageAnswer(q, value, rationale, version))
-        if not errors:
-            try:
-                case_answers_save(case=case, answers=entries, by=request.user, reason=reason)
-            except PageStaleError as exc:
-                conflicts = exc.conflicts
-                for c in conflicts:
-                    # Saving again now is a deliberate choice to replace what is shown.
-                    values[c.question.code]["version"] = c.current.version if c.current else 0
-                errors.append(
-                    {
-                        "href": "#conflicts",
-                        "text": "Someone else changed answers on this page since you opened it: "
-                        "your answers were not saved",
-                    }
+        try:
+            case_answers_save(case=case, answers=entries, by=request.user, reason=reason)
+        except PageStaleError as exc:
+            conflicts = exc.conflicts
+            for c in conflicts:
+                # Saving again now is a deliberate choice to replace what is shown.
+                values[c.question.code]["version"] = c.current.version if c.current else 0
+            errors.append(
+                error(
+                    "Answers on this page were changed since you opened it (perhaps by you, in "
+                    "another tab): your answers were not saved",
+                    "#conflicts",
                 )
-            except ValidationError as exc:
-                codes = {q.code for q in current.questions}
-                errors = _errors_from(
-                    exc,
-                    lambda name: (
-                        "#reason"
-                        if name == "reason"
-                        else (f"#{name}-value" if name in codes else "#main-content")
-                    ),
-                )
-            else:
-                messages.success(request, "Your answers have been saved.")
-                if request.POST.get("action") == "continue":
-                    slugs = [s.slug for s in page.sections]
-                    i = slugs.index(current.slug)
-                    if i + 1 < len(slugs):
-                        return redirect(
-                            "case-section", slug=slug, reference=reference, section=slugs[i + 1]
-                        )
-                return redirect("case-detail", slug=slug, reference=reference)
+            )
+        except ValidationError as exc:
+            errors = validation_errors(exc, _hash)
+        else:
+            messages.success(request, "Your answers have been saved.")
+            if request.POST.get("action") == "continue":
+                slugs = [s.slug for s in page.sections]
+                i = slugs.index(current.slug)
+                if i + 1 < len(slugs):
+                    return redirect(
+                        "case-section", slug=slug, reference=reference, section=slugs[i + 1]
+                    )
+            return redirect("case-detail", slug=slug, reference=reference)
     # Messages beside the fields: this page's own errors, or (arriving from the case page's
     # error summary) what stops the case being submitted.
-    field_errors = {e["href"].lstrip("#"): e["text"] for e in errors}
+    beside = field_messages(errors)
     if request.method == "GET" and request.GET.get("problems"):
         for p in case_problems(case, page.questions, page.answers):
             if p.question in current.questions:
-                field_errors[f"{p.question.code}-{p.field}"] = p.message
+                beside.setdefault(page_field(p.question, p.field), p.message)
     questions = [
         {
             "q": q,
-            "value_error": field_errors.get(f"{q.code}-value", ""),
-            "rationale_error": field_errors.get(f"{q.code}-rationale", ""),
-            "choices": _allowed_values(q),
+            "value_error": beside.get(page_field(q, "value"), ""),
+            "rationale_error": beside.get(page_field(q, "rationale"), ""),
+            "choices": allowed_values(q),
             "rationale_hint": (
                 "Required: explain your judgement."
                 if q.kind == Question.Kind.KEY
@@ -409,8 +351,8 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
         request,
         "cases/case_section.html",
         {
-            "access": access,
-            "inspection": access.inspection,
+            "access": standing,
+            "inspection": standing.inspection,
             "case": case,
             "tag": status_tag(case),
             "section": current,
@@ -419,8 +361,8 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             "errors": errors,
             "conflicts": conflicts,
             "value_labels": dict(Answer.Value.choices),
-            "needs_reason": case.status
-            in (Case.Status.SUBMITTED, Case.Status.MODERATED, Case.Status.RETURNED),
+            "needs_reason": reason_needed(case),
+            "reason_error": beside.get("reason", ""),
             "reason": reason,
             "reviews": [
                 r
@@ -435,48 +377,44 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_profile(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    _lead_only(access)
-    case = case_get(access, reference)
-    _writable(access)
+    standing = standing_get(request.user, slug)
+    require_manage(standing, "change a case's profile")
+    case = case_get(standing, reference)
     form = CaseProfileForm(
         request.POST or None,
         instance=case,
-        inspection=access.inspection,
+        inspection=standing.inspection,
         initial={"version": case.version},
     )
-    errors: list[dict[str, str]] = []
+    errors: list[ErrorLink] = []
     stale = None
     if request.method == "POST":
         if form.is_valid():
-            profile = {k: form.cleaned_data[k] for k in form.Meta.fields}
+            profile = {k: form.cleaned_data[k] for k in Case.PROFILE_FIELDS}
             try:
                 case_update_profile(
-                    case=case, expected_version=form.cleaned_data["version"], **profile
+                    case=case,
+                    by=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    **profile,
                 )
             except StaleWriteError as exc:
                 stale = exc.current
-                errors = [{"href": "#stale", "text": str(exc)}]
+                errors = [error(str(exc), "#stale")]
             except ValidationError as exc:
-                for name, errs in exc.message_dict.items():
-                    for m in errs:
-                        form.add_error(name if name in form.fields else None, m)
-                errors = _form_errors(form)
+                service_errors_to_form(form, exc)
+                errors = form_errors(form)
             else:
                 messages.success(request, f"The profile of case {case.reference} has been updated.")
                 return redirect("case-detail", slug=slug, reference=profile["reference"])
         else:
-            errors = _form_errors(form)
+            errors = form_errors(form)
     changed = []
     if stale is not None:
-        fresh = CaseProfileForm(instance=stale, inspection=access.inspection)
-        for name in form.Meta.fields:
+        fresh = CaseProfileForm(instance=stale, inspection=standing.inspection)
+        for name in Case.PROFILE_FIELDS:
             now = getattr(stale, name)
-            mine = (
-                form.cleaned_data.get(name)
-                if form.is_bound and hasattr(form, "cleaned_data")
-                else None
-            )
+            mine = form.cleaned_data.get(name) if hasattr(form, "cleaned_data") else None
             if now != mine:
                 label = fresh.fields[name].label
                 display = getattr(stale, f"get_{name}_display", None)
@@ -485,8 +423,8 @@ def case_profile(request: HttpRequest, slug: str, reference: str) -> HttpRespons
         request,
         "cases/case_profile.html",
         {
-            "access": access,
-            "inspection": access.inspection,
+            "access": standing,
+            "inspection": standing.inspection,
             "case": case,
             "form": form,
             "errors": errors,
@@ -500,39 +438,38 @@ def case_profile(request: HttpRequest, slug: str, reference: str) -> HttpRespons
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_allocate(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    _lead_only(access)
-    case = case_get(access, reference)
-    _writable(access)
+    standing = standing_get(request.user, slug)
+    require_manage(standing, "allocate cases")
+    case = case_get(standing, reference)
     form = AllocateForm(
         request.POST or None,
-        inspection=access.inspection,
+        inspection=standing.inspection,
         initial={"inspector": case.inspector_id, "second_marker": case.second_marker_id},
     )
-    errors: list[dict[str, str]] = []
+    errors: list[ErrorLink] = []
     if request.method == "POST":
         if form.is_valid():
             try:
                 cases_allocate(
-                    inspection=access.inspection,
+                    inspection=standing.inspection,
                     case_ids=[case.pk],
                     inspector=form.cleaned_data["inspector"],
                     second_marker=form.cleaned_data["second_marker"],
                     set_second_marker=True,
+                    by=request.user,
                 )
             except ValidationError as exc:
-                errors = _errors_from(exc, lambda name: f"#id_{name}")
+                service_errors_to_form(form, exc)
             else:
                 messages.success(request, f"Case {case.reference} allocated.")
                 return redirect("case-detail", slug=slug, reference=reference)
-        else:
-            errors = _form_errors(form)
+        errors = form_errors(form)
     return render(
         request,
         "cases/case_allocate.html",
         {
-            "access": access,
-            "inspection": access.inspection,
+            "access": standing,
+            "inspection": standing.inspection,
             "case": case,
             "form": form,
             "errors": errors,
@@ -541,76 +478,92 @@ def case_allocate(request: HttpRequest, slug: str, reference: str) -> HttpRespon
     )
 
 
+def _verdict(raw: str) -> bool | None:
+    return {"agree": True, "disagree": False}.get(raw)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     """The lead or the assigned second marker agrees or disagrees per key question."""
-    access = inspection_access(request.user, slug)
-    case = case_get(access, reference)
+    standing = standing_get(request.user, slug)
+    case = case_get(standing, reference)
     if (
         request.method == "POST"
         and case.status in (Case.Status.RETURNED, Case.Status.MODERATED)
-        and case.reviews.filter(reviewer=request.user).exists()
+        and case.reviews.filter(reviewer_id=standing.user_id).exists()
     ):
         # A repeated click on Record moderation: the first one did the work.
         messages.success(request, f"Your moderation of case {reference} has been recorded.")
         return redirect("case-detail", slug=slug, reference=reference)
-    if not can_moderate(access, case):
-        raise PermissionDenied("You cannot moderate this case now.")
+    require_moderate(standing, case)
     page = case_page(case)
     keys = [q for q in page.questions if q.kind == Question.Kind.KEY]
-    errors: list[dict[str, str]] = []
-    entered: dict[str, dict[str, str]] = {
-        q.code: {"verdict": "", "value": "", "comment": ""} for q in keys
+    errors: list[ErrorLink] = []
+    conflicts: list[Any] = []
+    entered: dict[str, dict[str, Any]] = {
+        q.code: {
+            "verdict": "",
+            "value": "",
+            "comment": "",
+            "version": page.answers[q.pk].version if q.pk in page.answers else 0,
+        }
+        for q in keys
     }
     if request.method == "POST":
         verdicts = []
         for q in keys:
-            verdict = request.POST.get(f"{q.code}-verdict", "")
-            value = request.POST.get(f"{q.code}-value", "")
-            comment = request.POST.get(f"{q.code}-comment", "")
-            entered[q.code] = {"verdict": verdict, "value": value, "comment": comment}
-            if verdict not in ("agree", "disagree"):
-                errors.append(
-                    {
-                        "href": f"#{q.code}-verdict",
-                        "text": f"Say whether you agree with the judgement on {q.code}",
-                    }
-                )
-                continue
-            if verdict == "disagree":
-                if value not in [v for v, _ in _allowed_values(q)]:
-                    errors.append(
-                        {"href": f"#{q.code}-value", "text": f"Select your judgement on {q.code}"}
-                    )
-                if not comment.strip():
-                    errors.append(
-                        {
-                            "href": f"#{q.code}-comment",
-                            "text": f"Enter a comment explaining why you disagree on {q.code}",
-                        }
-                    )
-            verdicts.append(Verdict(q, verdict == "agree", value, comment))
-        if not errors:
+            row = {
+                name: request.POST.get(verdict_field(q, name), "")
+                for name in ("verdict", "value", "comment", "version")
+            }
             try:
-                moderated = case_moderate(case=case, by=request.user, verdicts=verdicts)
-            except ValidationError as exc:
-                errors = _errors_from(exc, lambda name: f"#{name}-verdict")
+                seen: int | None = int(row["version"])
+            except ValueError:
+                seen = -1  # missing or tampered: never matches, so treated as stale
+            entered[q.code] = {**row, "version": seen}
+            verdicts.append(
+                Verdict(q, _verdict(row["verdict"]), row["value"], row["comment"], seen)
+            )
+        try:
+            moderated = case_moderate(case=case, by=request.user, verdicts=verdicts)
+        except PageStaleError as exc:
+            conflicts = exc.conflicts
+            # What the page shows now is the current answer: its version is what a new
+            # verdict is on.
+            page = case_page(case)
+            for q in keys:
+                entered[q.code]["version"] = (
+                    page.answers[q.pk].version if q.pk in page.answers else 0
+                )
+            errors = [
+                error(
+                    "The inspector's answers changed after you opened this page: nothing was "
+                    "recorded. Read the current judgements below, then record your moderation.",
+                    "#conflicts",
+                )
+            ]
+        except ValidationError as exc:
+            errors = validation_errors(exc, _hash)
+        else:
+            if moderated.status == Case.Status.RETURNED:
+                messages.success(
+                    request, f"Case {reference} returned to its inspector with your comments."
+                )
             else:
-                if moderated.status == Case.Status.RETURNED:
-                    messages.success(
-                        request, f"Case {reference} returned to its inspector with your comments."
-                    )
-                else:
-                    messages.success(
-                        request, f"Case {reference} moderated: you agreed with every judgement."
-                    )
-                return redirect("case-detail", slug=slug, reference=reference)
+                messages.success(
+                    request, f"Case {reference} moderated: you agreed with every judgement."
+                )
+            return redirect("case-detail", slug=slug, reference=reference)
+    beside = field_messages(errors)
     rows = [
         {
             "q": q,
             "answer": page.answers.get(q.pk),
-            "choices": _allowed_values(q),
+            "choices": allowed_values(q),
+            "verdict_error": beside.get(verdict_field(q, "verdict"), ""),
+            "value_error": beside.get(verdict_field(q, "value"), ""),
+            "comment_error": beside.get(verdict_field(q, "comment"), ""),
             **entered[q.code],
         }
         for q in keys
@@ -619,13 +572,14 @@ def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResp
         request,
         "cases/case_moderation.html",
         {
-            "access": access,
-            "inspection": access.inspection,
+            "access": standing,
+            "inspection": standing.inspection,
             "case": case,
             "rows": rows,
             "errors": errors,
+            "conflicts": conflicts,
             "value_labels": dict(Answer.Value.choices),
             "tag": status_tag(case),
         },
-        status=400 if errors else 200,
+        status=409 if conflicts else (400 if errors else 200),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from inspections.api.views import api_not_found
+from api.views import api_not_found
 
 urlpatterns = [
     path("", include("inspections.api.urls")),

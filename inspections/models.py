@@ -63,9 +63,9 @@ class Framework(models.Model):
 
     @property
     def in_use(self) -> bool:
-        from cases.models import Answer
-
-        return Answer.objects.filter(question__framework=self).exists()
+        """Whether any answer uses one of this version's questions (through the reverse
+        relation of Answer.question, so this layer needs nothing from the cases app)."""
+        return self.questions.filter(answers__isnull=False).exists()
 
 
 class Question(models.Model):
@@ -143,7 +143,8 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
         # Subqueries rather than joins: no duplicates, so no DISTINCT, and the same shape
         # whether the user is on the inspection or an API client scoped to it.
         on_it = Membership.objects.filter(user=user).values("inspection")
-        client_of = ApiClient.inspections.through.objects.filter(
+        # API clients (the api app) are scoped to inspections through this reverse relation.
+        client_of = self.model.api_clients.through.objects.filter(
             apiclient__user=user, apiclient__revoked_at__isnull=True
         ).values("inspection")
         return self.filter(Q(pk__in=on_it) | Q(pk__in=client_of))
@@ -284,45 +285,3 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_addressee_display()} {self.number}"
-
-
-class ApiClient(models.Model):
-    """A program that reads results through the API with a token: read-only, and scoped to the
-    inspections named here. Only a hash of the key is stored; the key is shown once on issue."""
-
-    name = models.CharField(max_length=100, unique=True, help_text="Who or what uses the token.")
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="api_client",
-        help_text="The account the token acts as (no password, no memberships).",
-    )
-    inspections = models.ManyToManyField(
-        Inspection,
-        related_name="api_clients",
-        help_text="The only inspections the client may read.",
-    )
-    key_prefix = models.CharField(
-        max_length=8, unique=True, help_text="First characters of the key, to recognise it."
-    )
-    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key.")
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "API client"
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,13 +12,10 @@ from typing import Any
 import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
-from django.utils.text import slugify
 
 from inspections.framework_schema import FRAMEWORK_SCHEMA
 from inspections.models import (
     PDU,
-    ApiClient,
     ContextFact,
     Framework,
     Inspection,
@@ -28,6 +24,9 @@ from inspections.models import (
     Recommendation,
     Region,
 )
+
+# The DIPP framework this project ships (load_framework's default).
+DEFAULT_FRAMEWORK_FILE = Path(__file__).resolve().parent / "frameworks" / "dipp-v1.json"
 
 
 class FrameworkFileError(ValueError):
@@ -220,60 +219,3 @@ def recommendations_replace(
         Recommendation(inspection=inspection, addressee=addressee, number=i, text=text)
         for i, text in enumerate(texts, 1)
     )
-
-
-def api_key_hash(key: str) -> str:
-    """Keys are long random strings, so one round of SHA-256 is enough to store them safely."""
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class ApiClientIssued:
-    client: ApiClient
-    key: str  # shown once to the administrator; only its hash is stored
-
-
-@transaction.atomic
-def api_client_issue(
-    *, name: str, inspections: list[Inspection] | Any, by: Any = None
-) -> ApiClientIssued:
-    """Issue a read-only token to a client, scoped to the named inspections."""
-    from django.contrib.auth import get_user_model
-
-    name = name.strip()
-    inspections = list(inspections)
-    errors: dict[str, list[str]] = {}
-    if not name:
-        errors["name"] = ["Give the client a name."]
-    elif ApiClient.objects.filter(name=name).exists():
-        errors["name"] = [f"There is already an API client called {name!r}."]
-    if not inspections:
-        errors["inspections"] = ["Choose at least one inspection the client may read."]
-    if errors:
-        raise ValidationError(errors)
-    user_model = get_user_model()
-    base = f"api-client-{slugify(name)[:100]}"
-    username, n = base, 1
-    while user_model.objects.filter(username=username).exists():
-        n += 1
-        username = f"{base}-{n}"
-    # The account cannot sign in to the web pages: it has no password and no memberships.
-    user = user_model(username=username, first_name=name[:150])
-    user.set_unusable_password()
-    user.save()
-    key = secrets.token_urlsafe(32)
-    client = ApiClient.objects.create(
-        name=name, user=user, key_prefix=key[:8], key_hash=api_key_hash(key), created_by=by
-    )
-    client.inspections.set(inspections)
-    return ApiClientIssued(client=client, key=key)
-
-
-@transaction.atomic
-def api_client_revoke(*, client: ApiClient) -> ApiClient:
-    """Refuse the client's token from now on (idempotent: the first revocation time is kept)."""
-    locked = ApiClient.objects.select_for_update().get(pk=client.pk)
-    if locked.revoked_at is None:
-        locked.revoked_at = timezone.now()
-        locked.save(update_fields=["revoked_at"])
-    return locked

@@ -22,13 +22,12 @@ from collections import defaultdict
 from typing import Any
 
 from cases.models import Answer, Case
-from cases.services import PROFILE_ATTRIBUTES
-from inspections.models import Inspection, InspectionQuerySet, Membership
+from inspections.models import Inspection
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
 from scoring.selectors import InspectionScores
 
-CANONICAL_FIELDS: tuple[str, ...] = PROFILE_ATTRIBUTES
+CANONICAL_FIELDS: tuple[str, ...] = Case.PROFILE_ATTRIBUTES
 
 
 def canonical_json(value: Any) -> bytes:
@@ -102,21 +101,6 @@ def report_problems(inspection: Inspection, scores: InspectionScores) -> list[Re
     for section in inspection.report_sections.all():
         problems.extend(problems_in(section.body, scores, section=labels[section.key]))
     return problems
-
-
-def inspections_led_by(user: Any) -> InspectionQuerySet:
-    """Inspections whose report the user may author: leads of the inspection and administrators.
-
-    Scoped through visible_to first, so an inspection the user cannot see is never found.
-    """
-    visible = Inspection.objects.visible_to(user)
-    if getattr(user, "is_superuser", False):
-        return visible
-    return visible.filter(
-        pk__in=Membership.objects.filter(user=user, role=Membership.Role.LEAD).values(
-            "inspection_id"
-        )
-    )
 
 
 def builds_of(inspection: Inspection) -> Any:

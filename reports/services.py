@@ -21,6 +21,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.typing import AnyUser
+from inspections.access import require_lead, require_person, standing_of
 from inspections.models import Inspection, Recommendation
 from inspections.services import recommendations_replace
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
@@ -39,6 +41,16 @@ MAX_BUILD_ATTEMPTS = 3
 
 class StaleEditError(ValidationError):
     """Someone else saved this part of the report after the author opened it."""
+
+
+def _check_author(inspection: Inspection, by: AnyUser | None) -> None:
+    """The report is its lead's (or an administrator's) to write, build and publish; `by=None`
+    is a system write (the demo loader)."""
+    if by is None:
+        return
+    standing = standing_of(by, inspection)
+    require_person(standing)
+    require_lead(standing, "work on the report")
 
 
 # -- files ---------------------------------------------------------------------------------------
@@ -105,7 +117,7 @@ def section_check(*, inspection: Inspection, key: str, body: str) -> list[Refere
 
 @transaction.atomic
 def section_save(
-    *, inspection: Inspection, key: str, body: str, expected_version: int, by: Any
+    *, inspection: Inspection, key: str, body: str, expected_version: int, by: AnyUser | None
 ) -> tuple[ReportSection, list[ReferenceProblem]]:
     """Save a narrative section; returns it with the problems that wait for data.
 
@@ -113,6 +125,7 @@ def section_save(
     (StaleEditError) when someone saved the section after the author opened it at
     expected_version (0 for a section not yet written).
     """
+    _check_author(inspection, by)
     if key not in Section.values:
         raise ValidationError({"key": f"There is no report section {key!r}."})
     body = body.replace("\r\n", "\n")
@@ -156,9 +169,15 @@ def recommendations_token(inspection: Inspection, addressee: str) -> str:
 
 @transaction.atomic
 def recommendations_save(
-    *, inspection: Inspection, addressee: str, texts: list[str], expected_token: str
+    *,
+    inspection: Inspection,
+    addressee: str,
+    texts: list[str],
+    expected_token: str,
+    by: AnyUser | None = None,
 ) -> list[Recommendation]:
     """Replace one addressee's numbered recommendations, refusing a stale edit."""
+    _check_author(inspection, by)
     if addressee not in Recommendation.Addressee.values:
         raise ValidationError({"addressee": f"There are no {addressee!r} recommendations."})
     texts = [" ".join(t.split()) for t in texts if t.strip()]
@@ -188,12 +207,13 @@ def recommendations_save(
 
 
 @transaction.atomic
-def build_start(*, inspection: Inspection, by: Any) -> ReportBuild:
+def build_start(*, inspection: Inspection, by: AnyUser | None) -> ReportBuild:
     """Queue a build (a Celery task, sent once the transaction commits).
 
     Refused while any reference cannot be filled. A build already queued or running for the
     inspection is returned instead of starting a second one.
     """
+    _check_author(inspection, by)
     Inspection.objects.select_for_update().get(pk=inspection.pk)
     running = ReportBuild.objects.filter(
         inspection=inspection, status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING]
@@ -335,13 +355,14 @@ def _fail(build: ReportBuild, message: str) -> None:
 
 
 @transaction.atomic
-def report_publish(*, inspection: Inspection, by: Any) -> ReportVersion:
+def report_publish(*, inspection: Inspection, by: AnyUser | None) -> ReportVersion:
     """Freeze the latest successful build as the next version and lock the inspection.
 
     The build must be current (same case data and narrative as now). Its files are copied to
     the version's own folder, never written again, and read-only on disk; an earlier version is
     never touched.
     """
+    _check_author(inspection, by)
     locked = (
         Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
     )

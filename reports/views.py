@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import ErrorLink, error, form_errors
+from inspections.access import require_lead, standing_get
 from inspections.models import Inspection, Recommendation
 from reports.forms import RecommendationsForm, SectionForm
 from reports.models import ReportBuild, ReportVersion, Section
@@ -18,7 +20,6 @@ from reports.references import REFERENCE_HELP, ReferenceProblem
 from reports.rendering import section_preview
 from reports.selectors import (
     builds_of,
-    inspections_led_by,
     report_problems,
     sections_of,
     versions_of,
@@ -43,14 +44,16 @@ ADDRESSEE_LABELS = {
 
 
 def _inspection(request: HttpRequest, slug: str) -> Inspection:
-    """The inspection, if the user leads it (or is an administrator); 404 for everyone else."""
-    return get_object_or_404(
-        inspections_led_by(request.user).select_related("region", "framework"), slug=slug
-    )
+    """The inspection, for its lead (or an administrator): 404 for those who may not see it,
+    403 for the rest of its team (inspections.access). The report stays the lead's to revise
+    after publication: a new build publishes as a new version."""
+    standing = standing_get(request.user, slug)
+    require_lead(standing, "work on the report")
+    return standing.inspection
 
 
-def _errors(messages_: list[str], href: str = "#") -> list[dict[str, str]]:
-    return [{"text": m, "href": href} for m in messages_]
+def _errors(messages_: list[str], href: str = "#") -> list[ErrorLink]:
+    return [error(m, href) for m in messages_]
 
 
 def _overview_context(inspection: Inspection) -> dict[str, object]:
@@ -92,7 +95,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     section = sections_of(inspection)[key]
     preview_html = ""
     problems: list[ReferenceProblem] = []
-    errors: list[dict[str, str]] = []
+    errors: list[ErrorLink] = []
     if request.method == "POST":
         form = SectionForm(request.POST)
         if form.is_valid():
@@ -126,11 +129,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 body=body, scores=inspection_scores(inspection), section=label
             )
         else:
-            errors = [
-                {"text": str(e), "href": f"#id_{name}"}
-                for name, field_errors in form.errors.items()
-                for e in field_errors
-            ]
+            errors = form_errors(form)
     else:
         form = SectionForm(
             initial={
@@ -169,7 +168,7 @@ def report_recommendations(request: HttpRequest, slug: str, addressee: str) -> H
     labels = ADDRESSEE_LABELS
     if addressee not in labels:
         raise Http404("No such recommendations")
-    errors: list[dict[str, str]] = []
+    errors: list[ErrorLink] = []
     if request.method == "POST":
         form = RecommendationsForm(request.POST)
         if form.is_valid():
@@ -179,6 +178,7 @@ def report_recommendations(request: HttpRequest, slug: str, addressee: str) -> H
                     addressee=addressee,
                     texts=form.recommendation_texts(),
                     expected_token=form.cleaned_data["token"],
+                    by=request.user,
                 )
             except ValidationError as exc:
                 errors = _errors(exc.messages, "#id_texts")
@@ -189,11 +189,7 @@ def report_recommendations(request: HttpRequest, slug: str, addressee: str) -> H
                 )
                 return redirect("report-overview", slug=slug)
         else:
-            errors = [
-                {"text": str(e), "href": f"#id_{name}"}
-                for name, field_errors in form.errors.items()
-                for e in field_errors
-            ]
+            errors = form_errors(form)
     else:
         texts = inspection.recommendations.filter(addressee=addressee).values_list(
             "text", flat=True
@@ -303,7 +299,7 @@ def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("-finished_at", "-pk")
         .first()
     )
-    errors: list[dict[str, str]] = []
+    errors: list[ErrorLink] = []
     if request.method == "POST":
         try:
             version = report_publish(inspection=inspection, by=request.user)

@@ -7,11 +7,11 @@ worded by scoring.presenters.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from cases.selectors import inspection_access, inspection_progress
+from cases.selectors import inspection_progress
+from inspections.access import require_lead, standing_get
 from scoring.agreement import inspection_agreement
 from scoring.presenters import (
     agreement_line,
@@ -24,9 +24,8 @@ from scoring.selectors import inspection_scores
 
 @login_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    if not access.is_lead:
-        raise PermissionDenied("Only the lead inspector can see the live scores.")
+    access = standing_get(request.user, slug)
+    require_lead(access, "see the live scores")
     scores = inspection_scores(access.inspection)
     progress = inspection_progress(access.inspection)
     key_codes = [q.code for q in scores.key_questions]
@@ -53,9 +52,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def agreement(request: HttpRequest, slug: str) -> HttpResponse:
-    access = inspection_access(request.user, slug)
-    if not access.is_lead:
-        raise PermissionDenied("Only the lead inspector can see moderation agreement.")
+    access = standing_get(request.user, slug)
+    require_lead(access, "see moderation agreement")
     result = inspection_agreement(access.inspection)
     return render(
         request,

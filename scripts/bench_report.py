@@ -30,7 +30,7 @@ def main() -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from inspections.demo.loader import demo_load
+    from demo.loader import demo_load
     from reports.rendering import html_to_pdf, report_document, report_html
     from reports.selectors import case_data_sha256
     from scoring.selectors import inspection_scores

@@ -1,8 +1,8 @@
-"""Regenerate inspections/demo/south_west_2025_cases.json (the demo's 64 synthetic cases).
+"""Regenerate demo/south_west_2025_cases.json (the demo's 64 synthetic cases).
 
 The cases are synthetic: their profile mix and answers are drawn (seeded, so reproducible) to
 match the distribution the South West 2025 report publishes, and their rationales come from
-inspections/demo/rationales.json. The application never reads the targets below: it scores the
+demo/rationales.json. The application never reads the targets below: it scores the
 generated case-level answers like any other inspection's, and the test suite checks the result
 against the report's wording. Run: python scripts/build_demo_cases.py
 """
@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO = ROOT / "inspections" / "demo"
+DEMO = ROOT / "demo"
 FRAMEWORK = ROOT / "inspections" / "frameworks" / "dipp-v1.json"
 
 PDUS = ["CIS", "DTB", "DOR", "PLY", "BNS", "BSG", "GLO", "SOM", "SWI"]

@@ -7,9 +7,9 @@ from typing import Any
 
 from rest_framework.test import APIClient
 
+from api.services import api_client_issue, api_client_revoke
 from cases.models import Case
 from inspections.models import Inspection, Membership
-from inspections.services import api_client_issue, api_client_revoke
 from inspections.tests.factories import InspectionFactory, MembershipFactory
 
 ROLES = ("anonymous", "other_client", "client", "revoked_client", "inspector", "lead")

@@ -124,12 +124,14 @@ def test_an_api_client_may_export_but_a_client_of_another_inspection_may_not(dem
 def test_answers_folded_by_the_database_match_answers_folded_in_python(demo):
     from cases.api.exports import answers_rows
     from cases.models import Case
+    from inspections.access import standing_get
 
     lead = Membership.objects.get(inspection=demo, role=Membership.Role.LEAD).user
     # A case with no answer yet still has its row, with every question column empty.
     CaseFactory(inspection=demo, reference="DEMO-999", pdu=demo.cases.first().pdu)
-    in_sql = list(answers_rows(inspection=demo, user=lead, fold_in_sql=True))
-    in_python = list(answers_rows(inspection=demo, user=lead, fold_in_sql=False))
+    standing = standing_get(lead, demo.slug)
+    in_sql = list(answers_rows(standing=standing, fold_in_sql=True))
+    in_python = list(answers_rows(standing=standing, fold_in_sql=False))
     assert in_sql == in_python
     assert len(in_sql) == 1 + Case.objects.filter(inspection=demo).count() == 66
     header, last = in_sql[0], in_sql[-1]

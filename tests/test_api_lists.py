@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections.services import api_client_issue
+from api.services import api_client_issue
 from tests.api_helpers import role_clients, token_client
 
 pytestmark = pytest.mark.django_db

@@ -26,8 +26,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from api.services import api_client_issue
 from inspections.models import Membership
-from inspections.services import api_client_issue
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

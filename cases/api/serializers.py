@@ -5,7 +5,6 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cases.models import Answer, Case
-from cases.services import PROFILE_ATTRIBUTES
 from inspections.api.serializers import PDUSerializer
 
 
@@ -28,7 +27,7 @@ class CaseSerializer(serializers.ModelSerializer):
         fields = (
             "reference",
             "pdu",
-            *PROFILE_ATTRIBUTES,
+            *Case.PROFILE_ATTRIBUTES,
             "inspector",
             "status",
             "version",

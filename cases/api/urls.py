@@ -20,8 +20,4 @@ urlpatterns = [
         views.AnswersXlsxExportView.as_view(),
         name="api-export-answers-xlsx",
     ),
-    path(f"{EXPORTS}scores.csv", views.ScoresCsvExportView.as_view(), name="api-export-scores-csv"),
-    path(
-        f"{EXPORTS}scores.xlsx", views.ScoresXlsxExportView.as_view(), name="api-export-scores-xlsx"
-    ),
 ]

@@ -1,4 +1,5 @@
-"""Case and answer resources: thin views over cases.api.selectors and cases.services."""
+"""Case and answer resources: thin views over cases.selectors and cases.services, with access
+decided by cases.access (the rules the web pages use)."""
 
 from __future__ import annotations
 
@@ -13,28 +14,25 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import schema
+from api.exceptions import PreconditionFailed, PreconditionRequired
+from api.pagination import Pagination
+from api.schema import ok
+from api.views import ExportView
+from cases.access import case_get, cases_visible, require_answer_write
 from cases.api import exports
 from cases.api.filters import CaseFilter
-from cases.api.selectors import (
-    answer_writable_by,
-    case_answer_find,
-    case_answers,
-    case_question_get,
-    case_visible_get,
-    cases_visible,
-)
 from cases.api.serializers import (
     AnswerInputSerializer,
     AnswerSerializer,
     CaseSerializer,
     answer_etag,
 )
+from cases.models import Case
+from cases.selectors import case_answer_find, case_answers, case_question_get
 from cases.services import StaleWriteError, answer_record
-from inspections.api import schema
-from inspections.api.exceptions import PreconditionFailed, PreconditionRequired
-from inspections.api.pagination import Pagination
-from inspections.api.schema import ok
-from inspections.api.selectors import inspection_visible_get
+from core.exports import XLSX_TYPE, csv_response, xlsx_response
+from inspections.access import standing_get
 
 _ETAG = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 
@@ -66,11 +64,9 @@ class CaseListView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
-            from cases.models import Case
-
             return Case.objects.none()
-        inspection = inspection_visible_get(user=self.request.user, slug=self.kwargs["slug"])
-        return cases_visible(user=self.request.user, inspection=inspection)
+        standing = standing_get(self.request.user, self.kwargs["slug"])
+        return cases_visible(standing).select_related("pdu", "inspector").order_by("reference")
 
 
 @extend_schema(
@@ -80,8 +76,7 @@ class CaseDetailView(APIView):
     """One case and its profile."""
 
     def get(self, request: Request, slug: str, reference: str) -> Response:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        case = case_visible_get(user=request.user, inspection=inspection, reference=reference)
+        case = case_get(standing_get(request.user, slug), reference)
         return Response(CaseSerializer(case).data)
 
 
@@ -97,17 +92,12 @@ class CaseAnswerListView(APIView):
         },
     )
     def get(self, request: Request, slug: str, reference: str) -> Response:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        case = case_visible_get(user=request.user, inspection=inspection, reference=reference)
-        return Response(AnswerSerializer(case_answers(case=case), many=True).data)
+        case = case_get(standing_get(request.user, slug), reference)
+        return Response(AnswerSerializer(case_answers(case), many=True).data)
 
 
 class CaseAnswerView(APIView):
     """One answer of one case, addressed by question code."""
-
-    def _case(self, request: Request, slug: str, reference: str) -> Any:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        return case_visible_get(user=request.user, inspection=inspection, reference=reference)
 
     @extend_schema(
         tags=["answers"],
@@ -118,9 +108,9 @@ class CaseAnswerView(APIView):
         },
     )
     def get(self, request: Request, slug: str, reference: str, code: str) -> Response:
-        case = self._case(request, slug, reference)
-        question = case_question_get(case=case, code=code)
-        answer = case_answer_find(case=case, question=question)
+        case = case_get(standing_get(request.user, slug), reference)
+        question = case_question_get(case, code)
+        answer = case_answer_find(case, question)
         if answer is None:
             raise exceptions.NotFound(f"{question.code} has not been answered on this case yet.")
         return Response(AnswerSerializer(answer).data, headers={"ETag": answer_etag(answer)})
@@ -136,7 +126,9 @@ class CaseAnswerView(APIView):
             400: schema.BAD_REQUEST,
             401: schema.UNAUTHENTICATED,
             403: schema.error(
-                "Not the allocated inspector or the lead, or an API client token (read-only)."
+                "Not allowed to change this case's answers now (the reason is in `detail`): "
+                "only the allocated inspector while the case is with them, the lead after "
+                "submission, nobody once published; API client tokens are read-only."
             ),
             404: schema.NOT_FOUND,
             412: schema.error("If-Match is stale: the answer changed. Nothing was written."),
@@ -147,16 +139,14 @@ class CaseAnswerView(APIView):
     def put(self, request: Request, slug: str, reference: str, code: str) -> Response:
         """Record or change the answer, keeping history (source "api").
 
-        Writes to a published inspection are refused (400); once a case has been submitted
-        a reason is required.
+        The same rule as the web pages (cases.access): the allocated inspector while the case
+        is not started, in progress or returned; after submission only the lead, with a
+        `reason`. Refusals are 403 with the reason; a published inspection refuses every write.
         """
-        case = self._case(request, slug, reference)
-        question = case_question_get(case=case, code=code)
-        if not answer_writable_by(case=case, user=request.user):
-            raise exceptions.PermissionDenied(
-                "Only the case's allocated inspector or the inspection's lead may change "
-                "its answers."
-            )
+        standing = standing_get(request.user, slug)
+        case = case_get(standing, reference)
+        question = case_question_get(case, code)
+        require_answer_write(standing, case)
         expected = self._expected_version(request)
         data = AnswerInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -183,7 +173,7 @@ class CaseAnswerView(APIView):
             raise _with_headers(PreconditionFailed(str(exc)), headers) from exc
         created = expected is None or expected == 0
         # Re-read with who answered joined in (the service returns the bare row).
-        stored = case_answer_find(case=case, question=question) or answer
+        stored = case_answer_find(case, question) or answer
         return Response(
             AnswerSerializer(stored).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -210,81 +200,31 @@ def _with_headers(exc: exceptions.APIException, headers: dict[str, str]) -> Any:
     return exc
 
 
-class _ExportView(APIView):
-    """Exports answer every Accept header with their file type; errors are JSON."""
-
-    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
-        from rest_framework.renderers import JSONRenderer
-
-        renderer = JSONRenderer()
-        return (renderer, renderer.media_type)
-
-
-def _export_responses(media_type: str, description: str) -> dict[Any, Any]:
-    return {
-        (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description),
-        **{(code, "application/json"): response for code, response in schema.READ_ERRORS.items()},
-    }
-
-
 _ANSWERS_DESCRIPTION = (
     "One row per case you may see (the lead and API clients: every case), the case profile "
     "then one column per question code: yes, no, na, or empty when unanswered."
 )
-_SCORES_DESCRIPTION = (
-    "Every question's score overall (breakdown 'all') and in each PDU, MAPPA and RoSH group, "
-    "as the scores endpoint gives them."
+
+
+@extend_schema(
+    tags=["exports"], responses=schema.export_responses("text/csv", _ANSWERS_DESCRIPTION)
 )
-
-
-@extend_schema(tags=["exports"], responses=_export_responses("text/csv", _ANSWERS_DESCRIPTION))
-class AnswersCsvExportView(_ExportView):
+class AnswersCsvExportView(ExportView):
     """Case-level answers as CSV (UTF-8), streamed."""
 
     def get(self, request: Request, slug: str) -> Any:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        return exports.csv_response(
-            exports.answers_rows(inspection=inspection, user=request.user),
-            filename=f"{inspection.slug}-answers.csv",
-        )
+        standing = standing_get(request.user, slug)
+        return csv_response(exports.answers_rows(standing=standing), filename=f"{slug}-answers.csv")
 
 
-@extend_schema(
-    tags=["exports"], responses=_export_responses(exports.XLSX_TYPE, _ANSWERS_DESCRIPTION)
-)
-class AnswersXlsxExportView(_ExportView):
+@extend_schema(tags=["exports"], responses=schema.export_responses(XLSX_TYPE, _ANSWERS_DESCRIPTION))
+class AnswersXlsxExportView(ExportView):
     """Case-level answers as an Excel workbook."""
 
     def get(self, request: Request, slug: str) -> Any:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        return exports.xlsx_response(
-            exports.answers_rows(inspection=inspection, user=request.user),
-            filename=f"{inspection.slug}-answers.xlsx",
+        standing = standing_get(request.user, slug)
+        return xlsx_response(
+            exports.answers_rows(standing=standing),
+            filename=f"{slug}-answers.xlsx",
             sheet="Answers",
-        )
-
-
-@extend_schema(tags=["exports"], responses=_export_responses("text/csv", _SCORES_DESCRIPTION))
-class ScoresCsvExportView(_ExportView):
-    """The scores table as CSV (UTF-8)."""
-
-    def get(self, request: Request, slug: str) -> Any:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        return exports.csv_response(
-            exports.scores_rows(inspection=inspection), filename=f"{inspection.slug}-scores.csv"
-        )
-
-
-@extend_schema(
-    tags=["exports"], responses=_export_responses(exports.XLSX_TYPE, _SCORES_DESCRIPTION)
-)
-class ScoresXlsxExportView(_ExportView):
-    """The scores table as an Excel workbook."""
-
-    def get(self, request: Request, slug: str) -> Any:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
-        return exports.xlsx_response(
-            exports.scores_rows(inspection=inspection),
-            filename=f"{inspection.slug}-scores.xlsx",
-            sheet="Scores",
         )

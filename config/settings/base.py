@@ -32,10 +32,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
+    "api",
     "inspections",
     "cases",
     "scoring",
     "reports",
+    # The top layer: the demo and synthetic data use every app above and are used by none.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -103,16 +107,16 @@ LOGOUT_REDIRECT_URL = "login"
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "inspections.api.authentication.ApiClientTokenAuthentication",
+        "api.authentication.ApiClientTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "inspections.api.permissions.ApiClientsReadOnly",
+        "api.permissions.ApiClientsReadOnly",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "inspections.api.throttling.ApiClientRateThrottle",
-        "inspections.api.throttling.PersonRateThrottle",
+        "api.throttling.ApiClientRateThrottle",
+        "api.throttling.PersonRateThrottle",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -120,7 +124,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "EXCEPTION_HANDLER": "inspections.api.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
 }
 # Per API client token and per signed-in person (inspections/api/throttling.py).
 API_THROTTLE_RATES = {
@@ -145,7 +149,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "inspections.api.schema.add_error_responses",
+        "api.schema.add_error_responses",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AnswerValueEnum": "cases.models.Answer.Value",

@@ -4,32 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inspections.api import schema
-from inspections.api.exceptions import NOT_FOUND_MESSAGE
-from inspections.api.pagination import Pagination
-from inspections.api.schema import ok
-from inspections.api.selectors import (
-    inspection_context_facts,
-    inspection_framework,
-    inspection_pdus,
-    inspection_recommendations,
-    inspection_visible_get,
-    inspections_visible,
-)
+from api import schema
+from api.pagination import Pagination
+from api.schema import ok
+from inspections.access import standing_get
 from inspections.api.serializers import (
     ContextFactSerializer,
     FrameworkSerializer,
     InspectionSerializer,
     PDUSerializer,
     RecommendationSerializer,
+)
+from inspections.selectors import (
+    inspection_context_facts,
+    inspection_framework,
+    inspection_pdus,
+    inspection_recommendations,
+    inspections_list,
 )
 
 
@@ -45,7 +42,7 @@ class InspectionListView(generics.ListAPIView):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> Any:
-        return inspections_visible(user=self.request.user)
+        return inspections_list(self.request.user)
 
 
 @extend_schema(
@@ -56,7 +53,7 @@ class InspectionDetailView(APIView):
     """One inspection."""
 
     def get(self, request: Request, slug: str) -> Response:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
+        inspection = standing_get(request.user, slug).inspection
         return Response(InspectionSerializer(inspection).data)
 
 
@@ -67,7 +64,7 @@ class _InspectionChildList(APIView):
     selector: Any
 
     def get(self, request: Request, slug: str) -> Response:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
+        inspection = standing_get(request.user, slug).inspection
         rows = type(self).selector(inspection=inspection)
         return Response(self.serializer_class(rows, many=True).data)
 
@@ -122,14 +119,5 @@ class InspectionFrameworkView(APIView):
     """The framework (question bank version) the inspection uses, with its questions."""
 
     def get(self, request: Request, slug: str) -> Response:
-        inspection = inspection_visible_get(user=request.user, slug=slug)
+        inspection = standing_get(request.user, slug).inspection
         return Response(FrameworkSerializer(inspection_framework(inspection=inspection)).data)
-
-
-@csrf_exempt  # nothing is written; a 404 must not become a CSRF failure page
-def api_not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """Any other address under /api/v1/: the same JSON 404 as the views give, not an HTML page
-    (e.g. a path parameter that does not fit its pattern, so no route matched)."""
-    return JsonResponse(
-        {"detail": NOT_FOUND_MESSAGE, "code": "not_found", "errors": {}}, status=404
-    )

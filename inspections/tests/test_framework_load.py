@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from cases.services import answer_record
 from cases.tests.factories import CaseFactory
-from inspections.demo.loader import FRAMEWORK_FILE
+from demo.loader import FRAMEWORK_FILE
 from inspections.models import Framework, Question
 from inspections.services import FrameworkFileError, framework_load
 from inspections.tests.factories import InspectionFactory

@@ -1,9 +1,10 @@
 """The report API: builds and published versions of an inspection's report, and their files.
 
-Every view finds the inspection through Inspection.objects.visible_to(user): someone who may not
-see the inspection gets 404, whatever they ask for. Builds are drafts: only the inspection's
-lead (or an administrator) sees them, as on the web pages. Published versions are the report
-itself: everyone who may see the inspection, API clients included, may read them.
+Every view finds the inspection through inspections.access: someone who may not see the
+inspection gets 404, whatever they ask for. Builds are drafts: only the inspection's lead (or an
+administrator) sees them, as on the web pages (403 for the rest of its team and its API
+clients). Published versions are the report itself: everyone who may see the inspection, API
+clients included, may read them.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from inspections.access import require_lead, standing_get
 from inspections.models import Inspection
 from reports.api.serializers import ReportBuildSerializer, ReportVersionSerializer
 from reports.models import ReportBuild
-from reports.selectors import builds_of, inspections_led_by, versions_of
+from reports.selectors import builds_of, versions_of
 from reports.services import media_path
 
 FILE_RESPONSES = {
@@ -29,12 +31,14 @@ FILE_RESPONSES = {
 
 
 def _inspection(request: Request, slug: str) -> Inspection:
-    return get_object_or_404(Inspection.objects.visible_to(request.user), slug=slug)
+    return standing_get(request.user, slug).inspection
 
 
 def _led_inspection(request: Request, slug: str) -> Inspection:
-    """The inspection, for its lead or an administrator; 404 for everyone else."""
-    return get_object_or_404(inspections_led_by(request.user), slug=slug)
+    """The inspection, for its lead or an administrator (inspections.access)."""
+    standing = standing_get(request.user, slug)
+    require_lead(standing, "see the report's drafts")
+    return standing.inspection
 
 
 def _file(relative: str, kind: str, filename: str) -> FileResponse:

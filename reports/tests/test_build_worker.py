@@ -29,7 +29,7 @@ from kombu import pools as kombu_pools
 from pypdf import PdfReader
 
 from config.celery import app as celery_app
-from inspections.demo import south_west_2025 as demo_data
+from demo import south_west_2025 as demo_data
 from reports.models import ReportBuild
 from reports.services import build_dir, media_path
 

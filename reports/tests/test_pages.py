@@ -45,9 +45,11 @@ def test_the_lead_sees_the_report_overview(lead_client, demo):
         ("report-publish", []),
     ],
 )
-def test_an_inspector_on_the_inspection_gets_404(client, demo, inspector, name, args):
+def test_an_inspector_on_the_inspection_is_refused_with_403(client, demo, inspector, name, args):
+    # They can see the inspection, so the page says "not allowed" rather than "not found"
+    # (docs/adr/0008).
     client.force_login(inspector)
-    assert client.get(_url(name, demo, *args)).status_code == 404
+    assert client.get(_url(name, demo, *args)).status_code == 403
 
 
 def test_the_lead_of_another_inspection_gets_404(client, demo, framework):

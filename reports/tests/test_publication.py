@@ -182,7 +182,8 @@ def test_drafts_are_for_the_lead_but_published_versions_for_everyone_on_the_insp
         reverse("api-report-build", args=[demo.slug, build.pk]),
         reverse("api-report-build-file", args=[demo.slug, build.pk, "html"]),
     ):
-        assert api_client.get(url).status_code == 404, url
+        # Forbidden, not hidden: they are on the inspection (docs/adr/0008).
+        assert api_client.get(url).status_code == 403, url
     for url in (
         reverse("api-report-versions", args=[demo.slug]),
         reverse("api-report-version", args=[demo.slug, 1]),

@@ -135,7 +135,7 @@ def test_the_content_hash_follows_the_narrative(demo):
 
 
 def test_the_demo_narrative_is_written_once_and_never_overwritten(demo):
-    from inspections.demo.loader import demo_load
+    from demo.loader import demo_load
 
     ReportSection.objects.filter(inspection=demo, key=Section.CONTEXT).update(body="Edited.")
     demo_load()

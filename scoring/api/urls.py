@@ -2,12 +2,18 @@ from __future__ import annotations
 
 from django.urls import path
 
-from scoring.api.views import InspectionScoresView
+from scoring.api import views
+
+EXPORTS = "inspections/<slug:slug>/exports/"
 
 urlpatterns = [
     path(
         "inspections/<slug:slug>/scores/",
-        InspectionScoresView.as_view(),
+        views.InspectionScoresView.as_view(),
         name="api-inspection-scores",
+    ),
+    path(f"{EXPORTS}scores.csv", views.ScoresCsvExportView.as_view(), name="api-export-scores-csv"),
+    path(
+        f"{EXPORTS}scores.xlsx", views.ScoresXlsxExportView.as_view(), name="api-export-scores-xlsx"
     ),
 ]

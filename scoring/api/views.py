@@ -1,14 +1,20 @@
+"""The scores resource and the scores exports: every figure from scoring.selectors."""
+
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inspections.api import schema
-from inspections.models import Inspection
+from api import schema
+from api.views import ExportView
+from core.exports import XLSX_TYPE, csv_response, xlsx_response
+from inspections.access import standing_get
 from scoring.api.serializers import InspectionScoresSerializer
+from scoring.exports import scores_rows
 from scoring.selectors import inspection_scores
 
 
@@ -26,8 +32,32 @@ class InspectionScoresView(APIView):
         tags=["scores"],
     )
     def get(self, request: Request, slug: str) -> Response:
-        inspection = get_object_or_404(
-            Inspection.objects.visible_to(request.user).select_related("region"), slug=slug
-        )
+        inspection = standing_get(request.user, slug).inspection
         scores = inspection_scores(inspection)
         return Response(InspectionScoresSerializer(scores).data)
+
+
+_SCORES_DESCRIPTION = (
+    "Every question's score overall (breakdown 'all') and in each PDU, MAPPA and RoSH group, "
+    "as the scores endpoint gives them."
+)
+
+
+@extend_schema(tags=["exports"], responses=schema.export_responses("text/csv", _SCORES_DESCRIPTION))
+class ScoresCsvExportView(ExportView):
+    """The scores table as CSV (UTF-8)."""
+
+    def get(self, request: Request, slug: str) -> Any:
+        inspection = standing_get(request.user, slug).inspection
+        return csv_response(scores_rows(inspection=inspection), filename=f"{slug}-scores.csv")
+
+
+@extend_schema(tags=["exports"], responses=schema.export_responses(XLSX_TYPE, _SCORES_DESCRIPTION))
+class ScoresXlsxExportView(ExportView):
+    """The scores table as an Excel workbook."""
+
+    def get(self, request: Request, slug: str) -> Any:
+        inspection = standing_get(request.user, slug).inspection
+        return xlsx_response(
+            scores_rows(inspection=inspection), filename=f"{slug}-scores.xlsx", sheet="Scores"
+        )

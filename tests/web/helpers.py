@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cases.models import Case
-from cases.services import answer_record, case_questions
+from cases.selectors import case_questions
+from cases.services import answer_record
 from cases.tests.factories import CaseFactory
 from inspections.models import Inspection, Membership
 from inspections.tests.factories import (

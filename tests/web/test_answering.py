@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Answer, AnswerChange, Case
-from cases.services import answer_record, case_questions
+from cases.selectors import case_questions
+from cases.services import answer_record
 from inspections.models import Question
 from tests.web.helpers import answer_all, make_world
 

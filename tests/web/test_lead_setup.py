@@ -166,7 +166,7 @@ def test_a_stale_profile_edit_is_refused_and_shows_what_changed(client, framewor
     Case.objects.filter(pk=world.case.pk).update(rosh="low", version=world.case.version + 1)
     response = client.post(url, data)
     assert response.status_code == 409
-    assert "Someone else changed this case" in response.content.decode()
+    assert "This case was changed since you opened it" in response.content.decode()
     world.case.refresh_from_db()
     assert world.case.rosh == "low"
     data["version"] = world.case.version

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from cases.models import ModerationReview
 from cases.services import (
@@ -30,13 +30,13 @@ def all_agree(framework) -> list[Verdict]:
 
 def test_an_inspector_cannot_moderate_their_own_case(framework):
     world = make_world(framework)
-    with pytest.raises(ValidationError, match="allocated to you"):
+    with pytest.raises(PermissionDenied, match="allocated to you"):
         case_moderate(case=world.submitted, by=world.inspector, verdicts=all_agree(framework))
 
 
 def test_only_a_submitted_case_can_be_moderated(framework):
     world = make_world(framework)
-    with pytest.raises(ValidationError, match="only a submitted case"):
+    with pytest.raises(PermissionDenied, match="only a submitted case"):
         case_moderate(case=world.case, by=world.lead, verdicts=all_agree(framework))
     assert not ModerationReview.objects.exists()
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from inspections.services import FrameworkFileError, framework_load_file
+from inspections.services import DEFAULT_FRAMEWORK_FILE, FrameworkFileError, framework_load_file
 
 
 class Command(BaseCommand):
@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "path",
             nargs="?",
-            default=str(Path(__file__).resolve().parents[2] / "frameworks" / "dipp-v1.json"),
+            default=str(DEFAULT_FRAMEWORK_FILE),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

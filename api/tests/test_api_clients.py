@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from rest_framework.test import APIClient
 
-from inspections.models import ApiClient
-from inspections.services import api_client_issue, api_client_revoke, api_key_hash
+from api.models import ApiClient
+from api.services import api_client_issue, api_client_revoke, api_key_hash
 from inspections.tests.factories import InspectionFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
 
-from inspections.models import ApiClient
+from api.models import ApiClient
 
 
 class _SettingsRateThrottle(SimpleRateThrottle):

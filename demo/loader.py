@@ -12,9 +12,11 @@ from django.db import transaction
 
 from cases.models import Answer, AnswerChange, Case, ModerationReview
 from cases.services import answers_bulk_create, cases_bulk_create
-from inspections.demo import south_west_2025 as demo
+from demo import south_west_2025 as demo
+from demo.report import demo_report_write
 from inspections.models import Inspection, Membership, Question, Recommendation
 from inspections.services import (
+    DEFAULT_FRAMEWORK_FILE,
     context_facts_replace,
     framework_load_file,
     inspection_create,
@@ -22,10 +24,9 @@ from inspections.services import (
     recommendations_replace,
     region_ensure,
 )
-from reports.demo import demo_report_write
 
 DEMO_DIR = Path(__file__).resolve().parent
-FRAMEWORK_FILE = DEMO_DIR.parent / "frameworks" / "dipp-v1.json"
+FRAMEWORK_FILE = DEFAULT_FRAMEWORK_FILE
 CASES_FILE = DEMO_DIR / "south_west_2025_cases.json"
 
 

@@ -1,12 +1,12 @@
-"""Reads of the API's inspection resources. Access is always scoped by visible_to()."""
+"""Reads of inspections that the pages and the API share. Who may see which inspection is
+inspections.access's rule; these read within it."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 
+from core.typing import AnyUser
+from inspections.access import inspections_visible
 from inspections.models import (
     PDU,
     ContextFact,
@@ -17,17 +17,13 @@ from inspections.models import (
 )
 
 
-def inspections_visible(*, user: Any) -> QuerySet[Inspection]:
+def inspections_list(user: AnyUser) -> QuerySet[Inspection]:
+    """The inspections the user may see, newest first, region and framework joined in."""
     return (
-        Inspection.objects.visible_to(user)
+        inspections_visible(user)
         .select_related("region", "framework")
         .order_by("-case_window_start", "slug")
     )
-
-
-def inspection_visible_get(*, user: Any, slug: str) -> Inspection:
-    """The inspection, or 404 whether it does not exist or the user may not see it."""
-    return get_object_or_404(inspections_visible(user=user), slug=slug)
 
 
 def inspection_pdus(*, inspection: Inspection) -> QuerySet[PDU]:

@@ -8,7 +8,7 @@ from typing import Any
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.request import Request
 
-from inspections.models import ApiClient
+from api.models import ApiClient
 
 
 def is_api_client(request: Request) -> bool:

@@ -16,7 +16,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from cases.services import StaleWriteError
+from core.exceptions import StaleWriteError
 
 NON_FIELD = "non_field_errors"
 NOT_FOUND_MESSAGE = "Not found: it does not exist, or you may not see it."

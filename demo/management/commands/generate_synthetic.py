@@ -6,11 +6,11 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from inspections.demo import south_west_2025 as demo
-from inspections.demo.loader import FRAMEWORK_FILE
+from demo import south_west_2025 as demo
+from demo.loader import FRAMEWORK_FILE
+from demo.synthetic import synthetic_inspection_create
 from inspections.models import Region
 from inspections.services import framework_load_file, region_ensure
-from inspections.synthetic import synthetic_inspection_create
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from typing import Any
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
-from inspections.models import ApiClient
-from inspections.services import api_key_hash
+from api.models import ApiClient
+from api.services import api_key_hash
 
 
 class ApiClientTokenAuthentication(TokenAuthentication):

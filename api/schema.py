@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
@@ -36,6 +37,14 @@ BAD_REQUEST = error("The input is invalid: `errors` gives the message for each f
 
 READ_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED}
 LIST_ERRORS = {400: BAD_REQUEST, **READ_ERRORS}
+
+
+def export_responses(media_type: str, description: str) -> dict[Any, Any]:
+    """A file download's responses: the file, or one of the JSON errors."""
+    return {
+        (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description),
+        **{(code, "application/json"): response for code, response in READ_ERRORS.items()},
+    }
 
 
 _STANDARD_ERRORS = {

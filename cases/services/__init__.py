@@ -1,0 +1,77 @@
+"""Writes for cases and answers, one module per concern:
+
+- profile: create and change cases (one, or many in bulk);
+- answers: record answers (one, a page, first answers in bulk), with history;
+- workflow: allocate, submit, moderate;
+- csv_import: import a case list.
+
+Every service validates (services are the only validators), runs in one transaction, locks what
+races, and checks whoever acts against the access policy (cases.access, inspections.access).
+The names below are the package's public surface.
+"""
+
+from __future__ import annotations
+
+from cases.services.answers import (
+    Conflict,
+    PageAnswer,
+    PageStaleError,
+    allowed_values,
+    answer_record,
+    answer_validate,
+    answers_bulk_create,
+    case_answers_save,
+    page_field,
+)
+from cases.services.common import InspectionLockedError
+from cases.services.csv_import import (
+    CSV_BOOLEANS,
+    CSV_COLUMNS,
+    CSV_REQUIRED,
+    CsvImportError,
+    cases_import_csv,
+)
+from cases.services.profile import (
+    case_create,
+    case_update_profile,
+    case_validate,
+    cases_bulk_create,
+)
+from cases.services.workflow import (
+    IncompleteCaseError,
+    Verdict,
+    case_moderate,
+    case_submit,
+    cases_allocate,
+    verdict_field,
+)
+from core.exceptions import StaleWriteError
+
+__all__ = [
+    "CSV_BOOLEANS",
+    "CSV_COLUMNS",
+    "CSV_REQUIRED",
+    "Conflict",
+    "CsvImportError",
+    "IncompleteCaseError",
+    "InspectionLockedError",
+    "PageAnswer",
+    "PageStaleError",
+    "StaleWriteError",
+    "Verdict",
+    "allowed_values",
+    "answer_record",
+    "answer_validate",
+    "answers_bulk_create",
+    "case_answers_save",
+    "case_create",
+    "case_moderate",
+    "case_submit",
+    "case_update_profile",
+    "case_validate",
+    "cases_allocate",
+    "cases_bulk_create",
+    "cases_import_csv",
+    "page_field",
+    "verdict_field",
+]
