@@ -8,10 +8,11 @@ from django.http import HttpRequest
 
 from api.models import ApiClient
 from api.services import api_client_issue, api_client_revoke
+from core.typing import signed_in
 
 
 @admin.register(ApiClient)
-class ApiClientAdmin(admin.ModelAdmin):
+class ApiClientAdmin(admin.ModelAdmin[ApiClient]):
     """Issue read-only API tokens scoped to inspections, and revoke them.
 
     The key is shown once, in the message after issuing; only its hash is stored.
@@ -23,10 +24,10 @@ class ApiClientAdmin(admin.ModelAdmin):
     filter_horizontal = ("inspections",)
     actions = ("revoke",)
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: ApiClient | None = None) -> tuple[str, ...]:
         if obj is None:
-            return ["name", "inspections"]
-        return [
+            return ("name", "inspections")
+        return (
             "name",
             "inspections",
             "key_prefix",
@@ -34,12 +35,14 @@ class ApiClientAdmin(admin.ModelAdmin):
             "created_at",
             "created_by",
             "revoked_at",
-        ]
+        )
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: ApiClient | None = None
+    ) -> tuple[str, ...]:
         if obj is None:
-            return []
-        return ["key_prefix", "user", "created_at", "created_by", "revoked_at"]
+            return ()
+        return ("key_prefix", "user", "created_at", "created_by", "revoked_at")
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Revoke instead: the record of who had access, and when, is kept.
@@ -52,7 +55,7 @@ class ApiClientAdmin(admin.ModelAdmin):
         issued = api_client_issue(
             name=form.cleaned_data["name"],
             inspections=form.cleaned_data["inspections"],
-            by=request.user,
+            by=signed_in(request.user),
         )
         # The admin goes on with `obj` (related fields, log, redirect): make it the issued row.
         for field in ApiClient._meta.concrete_fields:

@@ -16,10 +16,9 @@ def is_api_client(request: Request) -> bool:
         return True
     # A client's account cannot sign in, but be certain: it never writes by any route.
     user = request.user
-    return (
-        bool(getattr(user, "is_authenticated", False))
-        and ApiClient.objects.filter(user_id=user.pk).exists()
-    )
+    if user is None or not user.is_authenticated:
+        return False
+    return ApiClient.objects.filter(user_id=int(user.pk)).exists()
 
 
 class ApiClientsReadOnly(BasePermission):

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,7 +29,9 @@ class ApiClientIssued:
 
 
 @transaction.atomic
-def api_client_issue(*, name: str, inspections: Any, by: Any = None) -> ApiClientIssued:
+def api_client_issue(
+    *, name: str, inspections: Iterable[Any], by: User | None = None
+) -> ApiClientIssued:
     """Issue a read-only token to a client, scoped to the named inspections."""
     from django.contrib.auth import get_user_model
 

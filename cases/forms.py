@@ -3,14 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from cases.models import Case
+from core.typing import User
 from inspections.forms import DATE_FORMATS
 from inspections.models import Inspection
 
 
-class CaseProfileForm(forms.ModelForm):
+class CaseProfileForm(forms.ModelForm[Case]):
     """A case's profile. The service validates and saves; this form only parses."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -21,7 +22,9 @@ class CaseProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["pdu"].queryset = inspection.region.pdus.order_by("name")
+        pdu = self.fields["pdu"]
+        assert isinstance(pdu, forms.ModelChoiceField)
+        pdu.queryset = inspection.region.pdus.order_by("name")
         self.fields["commenced_on"] = forms.DateField(
             label="Commenced on",
             required=False,
@@ -30,9 +33,8 @@ class CaseProfileForm(forms.ModelForm):
             error_messages={"invalid": "Enter a real date, like 28/04/2025"},
         )
         for name in ("sentence_type", "setting", "rosh", "practitioner_grade", "pdu"):
-            self.fields[name].error_messages["required"] = (
-                f"Choose the {self.fields[name].label.lower()}"
-            )
+            label = str(self.fields[name].label or name)
+            self.fields[name].error_messages["required"] = f"Choose the {label.lower()}"
         if self.instance.commenced_on and not self.is_bound:
             self.initial["commenced_on"] = self.instance.commenced_on.strftime("%d/%m/%Y")
 
@@ -41,16 +43,14 @@ class CaseProfileForm(forms.ModelForm):
         pass
 
 
-def member_choices(inspection: Inspection) -> Any:
-    return (
-        get_user_model()
-        .objects.filter(memberships__inspection=inspection)
-        .order_by("first_name", "last_name", "username")
+def member_choices(inspection: Inspection) -> QuerySet[User]:
+    return User.objects.filter(memberships__inspection=inspection).order_by(
+        "first_name", "last_name", "username"
     )
 
 
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
+class UserChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
@@ -69,12 +69,14 @@ class AllocateForm(forms.Form):
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["inspector"].queryset = member_choices(inspection)
-        self.fields["second_marker"].queryset = member_choices(inspection)
+        for name in ("inspector", "second_marker"):
+            field = self.fields[name]
+            assert isinstance(field, UserChoiceField)
+            field.queryset = member_choices(inspection)
 
 
 class BulkAllocateForm(AllocateForm):
-    cases = forms.ModelMultipleChoiceField(
+    cases: forms.ModelMultipleChoiceField[Case] = forms.ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": "Select at least one case to allocate"},
@@ -82,7 +84,9 @@ class BulkAllocateForm(AllocateForm):
 
     def __init__(self, *args: Any, inspection: Inspection, **kwargs: Any) -> None:
         super().__init__(*args, inspection=inspection, **kwargs)
-        self.fields["cases"].queryset = inspection.cases.all()
+        cases = self.fields["cases"]
+        assert isinstance(cases, forms.ModelMultipleChoiceField)
+        cases.queryset = inspection.cases.all()
 
 
 class CsvImportForm(forms.Form):

@@ -226,8 +226,10 @@ class Case(models.Model):
         return (bits & mask) == want
 
 
-# The longest rationale an answer may carry (checked by the answer services, the one validator).
+# The longest rationale an answer may carry, and the longest reason for a change (checked by the
+# answer services, the one validator).
 MAX_RATIONALE_LENGTH = 10_000
+MAX_REASON_LENGTH = 2_000
 
 
 class Answer(models.Model):

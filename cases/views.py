@@ -112,7 +112,9 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
     require_lead(standing, "see every case")
     inspection = standing.inspection
     errors: list[ErrorLink] = []
-    form = BulkAllocateForm(request.POST or None, inspection=inspection)
+    form = BulkAllocateForm(
+        request.POST if request.method == "POST" else None, inspection=inspection
+    )
     if request.method == "POST":
         require_manage(standing, "allocate cases")
         if form.is_valid():
@@ -159,7 +161,7 @@ def case_import(request: HttpRequest, slug: str) -> HttpResponse:
     standing = standing_get(request.user, slug)
     require_lead(standing, "import cases")
     inspection = standing.inspection
-    form = CsvImportForm(request.POST or None, request.FILES or None)
+    form = CsvImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     errors: list[ErrorLink] = []
     problems: list[tuple[int, str]] = []
     if request.method == "POST":
@@ -381,7 +383,7 @@ def case_profile(request: HttpRequest, slug: str, reference: str) -> HttpRespons
     require_manage(standing, "change a case's profile")
     case = case_get(standing, reference)
     form = CaseProfileForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         instance=case,
         inspection=standing.inspection,
         initial={"version": case.version},
@@ -442,7 +444,7 @@ def case_allocate(request: HttpRequest, slug: str, reference: str) -> HttpRespon
     require_manage(standing, "allocate cases")
     case = case_get(standing, reference)
     form = AllocateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         inspection=standing.inspection,
         initial={"inspector": case.inspector_id, "second_marker": case.second_marker_id},
     )

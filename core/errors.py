@@ -26,7 +26,7 @@ def error(text: str, href: str = MAIN) -> ErrorLink:
 def form_errors(form: forms.BaseForm, *, hrefs: dict[str, str] | None = None) -> list[ErrorLink]:
     """Every error of a form, each linking to its field (`hrefs` overrides a field's link, e.g.
     a group of checkboxes whose first box is not the place to land)."""
-    links = []
+    links: list[ErrorLink] = []
     for name, messages in form.errors.items():
         if hrefs and name in hrefs:
             href = hrefs[name]
@@ -58,7 +58,7 @@ def validation_errors(
     field's messages link to (the page's own field ids)."""
     if not hasattr(exc, "error_dict"):
         return [error(m) for m in exc.messages]
-    links = []
+    links: list[ErrorLink] = []
     for name, messages in exc.message_dict.items():
         href = MAIN if name == NON_FIELD_ERRORS or href_of is None else href_of(name)
         links.extend(error(m, href) for m in messages)

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from cases.models import Answer, AnswerChange, Case, ModerationReview
 from cases.services import answers_bulk_create, cases_bulk_create
+from core.typing import User
 from demo import south_west_2025 as demo
 from demo.report import demo_report_write
 from inspections.models import Inspection, Membership, Question, Recommendation
@@ -38,12 +37,11 @@ class DemoLoadResult:
     answers: int
 
 
-def demo_users_ensure() -> dict[str, Any]:
+def demo_users_ensure() -> dict[str, User]:
     """Create the documented demo accounts if missing (passwords are not reset if changed)."""
-    user_model = get_user_model()
     users = {}
     for spec in demo.USERS:
-        user, created = user_model.objects.get_or_create(
+        user, created = User.objects.get_or_create(
             username=spec["username"],
             defaults={
                 "first_name": spec["first_name"],
@@ -82,7 +80,7 @@ _DISAGREEMENTS = {
 }
 
 
-def demo_moderation_write(*, cases: list[Case], lead: Any) -> None:
+def demo_moderation_write(*, cases: list[Case], lead: User) -> None:
     """First-round moderation reviews of the double-marked demo cases (key questions only)."""
     keys = list(Question.objects.filter(framework=cases[0].inspection.framework, kind="key"))
     reviewed = cases[_DOUBLE_MARKED_EVERY - 1 :: _DOUBLE_MARKED_EVERY]

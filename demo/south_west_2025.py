@@ -7,8 +7,25 @@ case-derived figure of the report is computed from it by the scoring engine.
 from __future__ import annotations
 
 from datetime import date
+from typing import TypedDict
 
-REGION = {
+
+class RegionSpec(TypedDict):
+    name: str
+    slug: str
+    pdus: list[tuple[str, str]]
+
+
+class InspectionSpec(TypedDict):
+    slug: str
+    title: str
+    case_window_start: date
+    case_window_end: date
+    fieldwork_start: date | None
+    fieldwork_end: date | None
+
+
+REGION: RegionSpec = {
     "name": "South West",
     "slug": "south-west",
     "pdus": [
@@ -24,7 +41,7 @@ REGION = {
     ],
 }
 
-INSPECTION = {
+INSPECTION: InspectionSpec = {
     "slug": "south-west-2025",
     "title": "Dynamic Inspection of Public Protection in South West region",
     "case_window_start": date(2025, 4, 28),

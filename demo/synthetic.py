@@ -12,6 +12,7 @@ from django.db import transaction
 from cases.models import Case
 from cases.scoring_columns import FLAG_BITS
 from cases.services import answers_bulk_create, cases_bulk_create
+from cases.services.answers import BulkRow
 from inspections.models import Framework, Inspection, Question, Region
 from inspections.services import inspection_create
 
@@ -78,7 +79,7 @@ def synthetic_inspection_create(
     questions = list(framework.questions.all())
     # Cases with the same flags answer the same questions: work the list out once per profile.
     applicable: dict[tuple[bool, ...], list[Question]] = {}
-    rows = []
+    rows: list[BulkRow] = []
     for case in created:
         flags = tuple(getattr(case, f) for f in _SCOPE_FIELDS)
         if flags not in applicable:

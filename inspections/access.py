@@ -21,7 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 
-from core.typing import AnyUser
+from core.typing import AnyUser, person_id
 from inspections.models import Inspection, InspectionQuerySet, Membership
 
 NOT_FOUND = "No such inspection."
@@ -85,10 +85,11 @@ def inspections_led(user: AnyUser) -> InspectionQuerySet:
 
 
 def _role(user: AnyUser, inspection: Inspection) -> str | None:
-    if not getattr(user, "is_authenticated", False):
+    person = person_id(user)
+    if person is None:
         return None
     role: str | None = (
-        Membership.objects.filter(inspection=inspection, user_id=user.pk)
+        Membership.objects.filter(inspection=inspection, user_id=person)
         .values_list("role", flat=True)
         .first()
     )
@@ -96,11 +97,12 @@ def _role(user: AnyUser, inspection: Inspection) -> str | None:
 
 
 def _is_client_of(user: AnyUser, inspection: Inspection) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    person = person_id(user)
+    if person is None:
         return False
     return Inspection.api_clients.through.objects.filter(
         inspection_id=inspection.pk,
-        apiclient__user_id=user.pk,
+        apiclient__user_id=person,
         apiclient__revoked_at__isnull=True,
     ).exists()
 
@@ -116,9 +118,10 @@ def standing_of(user: AnyUser, inspection: Inspection) -> Standing:
 def standing_get(user: AnyUser, slug: str) -> Standing:
     """The user's standing on the inspection with this slug; 404 if they may not see it.
     One query: the inspection, its region and framework, and the user's role on it."""
-    if not getattr(user, "is_authenticated", False):
+    person = person_id(user)
+    if person is None:
         raise Http404(NOT_FOUND)
-    my_role = Membership.objects.filter(inspection=OuterRef("pk"), user_id=user.pk).values("role")
+    my_role = Membership.objects.filter(inspection=OuterRef("pk"), user_id=person).values("role")
     inspection = (
         inspections_visible(user)
         .select_related("region", "framework")
@@ -128,7 +131,7 @@ def standing_get(user: AnyUser, slug: str) -> Standing:
     )
     if inspection is None:
         raise Http404(NOT_FOUND)
-    role: str | None = inspection.my_role
+    role: str | None = getattr(inspection, "my_role", None)
     # Visible, not a member, not an administrator: only an API client's scope makes it so.
     client = role is None and not is_admin(user)
     return Standing(inspection=inspection, user=user, role=role, is_client=client)
@@ -171,8 +174,9 @@ def can_manage(standing: Standing) -> bool:
 
 def can_create_inspection(user: AnyUser) -> bool:
     """Administrators, and lead inspectors (anyone who leads an inspection)."""
-    if not getattr(user, "is_authenticated", False):
+    person = person_id(user)
+    if person is None:
         return False
-    if is_admin(user) or getattr(user, "is_staff", False):
+    if is_admin(user) or user.is_staff:
         return True
-    return Membership.objects.filter(user_id=user.pk, role=Membership.Role.LEAD).exists()
+    return Membership.objects.filter(user_id=person, role=Membership.Role.LEAD).exists()

@@ -8,26 +8,26 @@ from django.http import HttpRequest
 from inspections.models import PDU, Framework, Question, Region
 
 
-class PDUInline(admin.TabularInline):
+class PDUInline(admin.TabularInline[PDU, Region]):
     model = PDU
     extra = 0
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(admin.ModelAdmin[Region]):
     list_display = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
     inlines = [PDUInline]
 
 
 @admin.register(PDU)
-class PDUAdmin(admin.ModelAdmin):
+class PDUAdmin(admin.ModelAdmin[PDU]):
     list_display = ("name", "code", "region")
     list_filter = ("region",)
     list_select_related = ("region",)
 
 
-class QuestionInline(admin.TabularInline):
+class QuestionInline(admin.TabularInline[Question, Framework]):
     model = Question
     extra = 0
     fields = ("order", "code", "kind", "question_set", "na_allowed", "applies_when", "text")
@@ -44,7 +44,7 @@ class QuestionInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(admin.ModelAdmin[Framework]):
     """Frameworks come from files (manage.py load_framework); a version in use is read-only."""
 
     list_display = ("title", "slug", "version", "loaded_at")

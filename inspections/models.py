@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from core.typing import person_id
+
+if TYPE_CHECKING:
+    from core.typing import AnyUser
 
 
 class Region(models.Model):
@@ -134,26 +139,30 @@ class Question(models.Model):
 
 
 class InspectionQuerySet(models.QuerySet["Inspection"]):
-    def visible_to(self, user: Any) -> InspectionQuerySet:
+    def visible_to(self, user: AnyUser) -> InspectionQuerySet:
         """Inspections the user may see: administrators see all; others those they are on."""
-        if not getattr(user, "is_authenticated", False):
+        person = person_id(user)
+        if person is None:
             return self.none()
-        if getattr(user, "is_superuser", False):
+        if user.is_superuser:
             return self
         # Subqueries rather than joins: no duplicates, so no DISTINCT, and the same shape
         # whether the user is on the inspection or an API client scoped to it.
-        on_it = Membership.objects.filter(user=user).values("inspection")
+        on_it = Membership.objects.filter(user_id=person).values("inspection")
         # API clients (the api app) are scoped to inspections through this reverse relation.
         client_of = self.model.api_clients.through.objects.filter(
-            apiclient__user=user, apiclient__revoked_at__isnull=True
+            apiclient__user_id=person, apiclient__revoked_at__isnull=True
         ).values("inspection")
         return self.filter(Q(pk__in=on_it) | Q(pk__in=client_of))
 
-    def led_by(self, user: Any) -> InspectionQuerySet:
-        if getattr(user, "is_superuser", False):
+    def led_by(self, user: AnyUser) -> InspectionQuerySet:
+        person = person_id(user)
+        if person is None:
+            return self.none()
+        if user.is_superuser:
             return self
         return self.filter(
-            memberships__user=user, memberships__role=Membership.Role.LEAD
+            memberships__user_id=person, memberships__role=Membership.Role.LEAD
         ).distinct()
 
 

@@ -13,6 +13,7 @@ import jsonschema
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from core.typing import User
 from inspections.framework_schema import FRAMEWORK_SCHEMA
 from inspections.models import (
     PDU,
@@ -173,7 +174,7 @@ def inspection_create(
     case_window_end: date,
     fieldwork_start: date | None = None,
     fieldwork_end: date | None = None,
-    lead: Any = None,
+    lead: User | None = None,
 ) -> Inspection:
     inspection = Inspection(
         slug=slug,
@@ -195,7 +196,7 @@ def inspection_create(
 
 
 @transaction.atomic
-def membership_set(*, inspection: Inspection, user: Any, role: str) -> Membership:
+def membership_set(*, inspection: Inspection, user: User, role: str) -> Membership:
     membership, _ = Membership.objects.update_or_create(
         inspection=inspection, user=user, defaults={"role": role}
     )

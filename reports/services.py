@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.typing import AnyUser
+from core.typing import AnyUser, User
 from inspections.access import require_lead, require_person, standing_of
 from inspections.models import Inspection, Recommendation
 from inspections.services import recommendations_replace
@@ -151,7 +151,7 @@ def section_save(
     else:
         section.version += 1
     section.body = body
-    section.updated_by = by if getattr(by, "is_authenticated", False) else None
+    section.updated_by = by if isinstance(by, User) else None
     section.full_clean()
     section.save()
     return section, problems
@@ -225,7 +225,7 @@ def build_start(*, inspection: Inspection, by: AnyUser | None) -> ReportBuild:
         raise ValidationError([str(p) for p in problems])
     build = ReportBuild.objects.create(
         inspection=inspection,
-        requested_by=by if getattr(by, "is_authenticated", False) else None,
+        requested_by=by if isinstance(by, User) else None,
     )
     from reports.tasks import report_build
 
@@ -406,7 +406,7 @@ def report_publish(*, inspection: Inspection, by: AnyUser | None) -> ReportVersi
         inspection=locked,
         number=number,
         build=build,
-        published_by=by if getattr(by, "is_authenticated", False) else None,
+        published_by=by if isinstance(by, User) else None,
         framework_slug=build.framework_slug,
         framework_version=build.framework_version or locked.framework.version,
         data_sha256=build.data_sha256,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.models import Answer, Case
+from cases.models import MAX_RATIONALE_LENGTH, MAX_REASON_LENGTH, Answer, Case
 from inspections.api.serializers import PDUSerializer
 
 
@@ -58,13 +58,19 @@ class AnswerInputSerializer(serializers.Serializer):
     value = serializers.ChoiceField(
         choices=Answer.Value.choices, help_text="yes, no or na (not applicable, where allowed)."
     )
+    # Lengths and every other rule are the answer service's (the one validator): its errors
+    # come back as 400s keyed by these field names.
     rationale = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=10_000, trim_whitespace=True
+        required=False,
+        allow_blank=True,
+        default="",
+        trim_whitespace=True,
+        help_text=f"At most {MAX_RATIONALE_LENGTH:,} characters.",
     )
     reason = serializers.CharField(
         required=False,
         allow_blank=True,
         default="",
-        max_length=2_000,
-        help_text="Why the answer changes: needed once the case has been submitted.",
+        help_text="Why the answer changes: needed once the case has been submitted "
+        f"(at most {MAX_REASON_LENGTH:,} characters).",
     )

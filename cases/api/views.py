@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.db.models import QuerySet
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, generics, status
@@ -49,7 +51,7 @@ IF_MATCH = OpenApiParameter(
     tags=["cases"],
     responses={200: ok(CaseSerializer, "A page of cases."), **schema.LIST_ERRORS},
 )
-class CaseListView(generics.ListAPIView):
+class CaseListView(generics.ListAPIView[Case]):
     """The inspection's cases you may see: filtered, ordered (default: reference), paginated.
 
     A lead and API clients see every case; an inspector the cases allocated to them.
@@ -58,11 +60,11 @@ class CaseListView(generics.ListAPIView):
     serializer_class = CaseSerializer
     pagination_class = Pagination
     filterset_class = CaseFilter
-    filter_backends = [*generics.ListAPIView.filter_backends, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     ordering_fields = ("reference", "commenced_on", "rosh", "status", "pdu__name", "updated_at")
     ordering = ("reference",)
 
-    def get_queryset(self) -> Any:
+    def get_queryset(self) -> QuerySet[Case]:
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
             return Case.objects.none()
         standing = standing_get(self.request.user, self.kwargs["slug"])

@@ -12,13 +12,22 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.access import reason_needed, require_answer_write
-from cases.models import MAX_RATIONALE_LENGTH, Answer, AnswerChange, Case
+from cases.models import MAX_RATIONALE_LENGTH, MAX_REASON_LENGTH, Answer, AnswerChange, Case
 from cases.services.common import acting, check_not_published
 from core.exceptions import StaleWriteError
 from core.typing import AnyUser, User
 from inspections.models import Question
 
-REASON_MESSAGE = "This case has left its inspector's hands: say why the answer is changing."
+REASON_MESSAGE = "This case has been submitted: say why the answer is changing."
+
+
+def _check_reason(case: Case, reason: str, *, changing: bool) -> None:
+    if len(reason.strip()) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            {"reason": [f"Keep the reason under {MAX_REASON_LENGTH:,} characters."]}
+        )
+    if changing and reason_needed(case) and not reason.strip():
+        raise ValidationError({"reason": [REASON_MESSAGE]})
 
 
 def allowed_values(question: Question) -> list[tuple[str, str]]:
@@ -140,8 +149,7 @@ def answer_record(
     _check_writer(locked, by)
     rationale = rationale.strip()
     answer_validate(case=locked, question=question, value=value, rationale=rationale)
-    if reason_needed(locked) and not reason.strip():
-        raise ValidationError({"reason": [REASON_MESSAGE]})
+    _check_reason(locked, reason, changing=True)
     answer = Answer.objects.select_for_update().filter(case=locked, question=question).first()
     current_version = answer.version if answer else 0
     if expected_version is not None and expected_version != current_version:
@@ -268,8 +276,7 @@ def case_answers_save(
     if conflicts:
         raise PageStaleError(conflicts)
     changes = [p for p in answers if p.value and not _same(current.get(p.question.pk), p)]
-    if changes and reason_needed(locked) and not reason.strip():
-        raise ValidationError({"reason": [REASON_MESSAGE]})
+    _check_reason(locked, reason, changing=bool(changes))
     for page in changes:
         _write(
             case=locked,

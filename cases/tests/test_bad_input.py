@@ -124,7 +124,7 @@ def test_it_rejects_mappa_details_on_a_case_that_is_not_eligible(inspection):
 def test_it_rejects_an_answer_on_a_case_of_another_frameworks_inspection(case, framework):
     import json
 
-    from demo.loader import FRAMEWORK_FILE
+    from inspections.services import DEFAULT_FRAMEWORK_FILE as FRAMEWORK_FILE
 
     data = json.loads(FRAMEWORK_FILE.read_text())
     data["version"] = 2

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import django_stubs_ext
 import environ
+
+# Generic classes of Django (ModelAdmin[Model], QuerySet[Model], forms) subscriptable at run time,
+# as the type annotations use them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 

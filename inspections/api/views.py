@@ -21,6 +21,7 @@ from inspections.api.serializers import (
     PDUSerializer,
     RecommendationSerializer,
 )
+from inspections.models import Inspection
 from inspections.selectors import (
     inspection_context_facts,
     inspection_framework,
@@ -34,7 +35,7 @@ from inspections.selectors import (
     tags=["inspections"],
     responses={200: ok(InspectionSerializer, "A page of inspections."), **schema.LIST_ERRORS},
 )
-class InspectionListView(generics.ListAPIView):
+class InspectionListView(generics.ListAPIView[Inspection]):
     """The inspections you may see (an API client: those its token was issued for)."""
 
     serializer_class = InspectionSerializer

@@ -29,7 +29,6 @@ from kombu import pools as kombu_pools
 from pypdf import PdfReader
 
 from config.celery import app as celery_app
-from demo import south_west_2025 as demo_data
 from reports.models import ReportBuild
 from reports.services import build_dir, media_path
 
@@ -231,11 +230,11 @@ def test_the_demo_report_builds_through_a_real_worker_and_prints_every_published
     low, medium, high = re.search(r"(\d+%)(\d+%)(\d+%)", rosh).groups()
     assert re.search(rf"Low \d+ {low} Medium \d+ {medium} High/very high \d+ {high}", text)
 
-    for fact in demo_data.CONTEXT_FACTS:
-        assert fact["value"] in published, fact["label"]
-        assert fact["value"] in text, fact["label"]
-        if fact["as_at"]:
-            assert f"({fact['as_at']})" in text, fact["label"]
+    for fact in demo.context_facts.all():
+        assert fact.value in published, fact.label
+        assert fact.value in text, fact.label
+        if fact.as_at:
+            assert f"({fact.as_at})" in text, fact.label
     # Every footnote of the published report. A URL wraps across lines, and pdftotext joins a
     # line-end hyphen away, so compare without spaces and hyphens.
     footnotes = report_text.split("\nFootnotes\n")[1]

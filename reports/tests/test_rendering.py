@@ -132,12 +132,3 @@ def test_the_content_hash_follows_the_narrative(demo):
     before = content_sha256(demo)
     ReportSection.objects.filter(inspection=demo, key=Section.CONTEXT).update(body="Changed.")
     assert content_sha256(demo) != before
-
-
-def test_the_demo_narrative_is_written_once_and_never_overwritten(demo):
-    from demo.loader import demo_load
-
-    ReportSection.objects.filter(inspection=demo, key=Section.CONTEXT).update(body="Edited.")
-    demo_load()
-    assert ReportSection.objects.filter(inspection=demo).count() == len(Section.values)
-    assert ReportSection.objects.get(inspection=demo, key=Section.CONTEXT).body == "Edited."

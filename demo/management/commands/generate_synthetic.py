@@ -30,9 +30,10 @@ class Command(BaseCommand):
                 name=demo.REGION["name"], slug=demo.REGION["slug"], pdus=demo.REGION["pdus"]
             )
         else:
-            region = Region.objects.filter(slug=options["region"]).first()
-            if region is None:
+            found = Region.objects.filter(slug=options["region"]).first()
+            if found is None:
                 raise CommandError(f"No region with slug {options['region']!r}.")
+            region = found
         framework = framework_load_file(path=FRAMEWORK_FILE).framework
         started = time.perf_counter()
         try:

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from cases.models import Answer, Case, ModerationReview
 from cases.services import answer_record
+from cases.tests.helpers import make_world, many_cases
 from inspections.models import Question
 from scoring.presenters import score_sentence
 from scoring.selectors import inspection_scores
-from tests.web.helpers import make_world, many_cases
 
 pytestmark = pytest.mark.django_db
 

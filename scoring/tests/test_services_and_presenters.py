@@ -14,11 +14,11 @@ from cases.services import (
     cases_allocate,
     cases_import_csv,
 )
+from cases.tests.helpers import make_world, many_cases
 from inspections.models import Question
 from scoring.agreement import AgreementRow
 from scoring.presenters import agreement_line, key_question_chart
 from scoring.selectors import inspection_scores
-from tests.web.helpers import make_world, many_cases
 
 pytestmark = pytest.mark.django_db
 

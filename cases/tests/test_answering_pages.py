@@ -10,8 +10,8 @@ from django.urls import reverse
 from cases.models import Answer, AnswerChange, Case
 from cases.selectors import case_questions
 from cases.services import answer_record
+from cases.tests.helpers import answer_all, make_world
 from inspections.models import Question
-from tests.web.helpers import answer_all, make_world
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,7 @@ import pytest
 
 from cases.models import Case, ModerationReview
 from cases.tests.factories import CaseFactory
+from cases.tests.helpers import answer_all
 from inspections.models import Membership
 from inspections.tests.factories import (
     InspectionFactory,
@@ -25,7 +26,6 @@ from inspections.tests.factories import (
     PDUFactory,
     UserFactory,
 )
-from tests.web.helpers import answer_all
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

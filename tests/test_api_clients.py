@@ -58,7 +58,7 @@ def test_the_administrator_issues_a_token_shown_once_and_revokes_it(framework):
     browser = Client()
     browser.force_login(admin)
     response = browser.post(
-        "/admin/inspections/apiclient/add/",
+        "/admin/api/apiclient/add/",
         {"name": "Regional analysts", "inspections": [inspection.pk]},
         follow=True,
     )
@@ -69,12 +69,12 @@ def test_the_administrator_issues_a_token_shown_once_and_revokes_it(framework):
     assert api_key_hash(key) == client_row.key_hash
     assert list(client_row.inspections.all()) == [inspection]
     # Shown once: the change page does not show it again.
-    page = browser.get(f"/admin/inspections/apiclient/{client_row.pk}/change/")
+    page = browser.get(f"/admin/api/apiclient/{client_row.pk}/change/")
     assert key not in page.content.decode()
     assert token(key).get(f"/api/v1/inspections/{inspection.slug}/").status_code == 200
 
     browser.post(
-        "/admin/inspections/apiclient/",
+        "/admin/api/apiclient/",
         {"action": "revoke", "_selected_action": [client_row.pk]},
     )
     client_row.refresh_from_db()

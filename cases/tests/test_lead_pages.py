@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import Case
+from cases.tests.helpers import make_world
 from inspections.models import Inspection, Membership
-from tests.web.helpers import make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,7 @@ def test_a_stale_profile_edit_is_refused_and_shows_what_changed(client, framewor
 
 
 def test_the_case_list_shows_a_hundred_cases_a_page(client, framework):
-    from tests.web.helpers import many_cases
+    from cases.tests.helpers import many_cases
 
     world = make_world(framework)
     many_cases(world.inspection, 119, world.inspector)  # 121 cases in all
