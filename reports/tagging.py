@@ -3,7 +3,7 @@
 WeasyPrint, asked for ``pdf_variant="pdf/ua-1"``, writes the structure tree from the HTML
 (headings, paragraphs, lists, tables with /Headers and /IDs, an SVG as a /Figure whose /Alt is the
 SVG's <title>), the document language and title, bookmarks from the headings, and marks borders
-and backgrounds as artifacts. Three things it leaves undone are finished here, on its pydyf
+and backgrounds as artifacts. Four things it leaves undone are finished here, on its pydyf
 objects just before the file is written (WeasyPrint's documented ``finisher`` hook), so the build
 needs no second PDF library at run time:
 
@@ -13,6 +13,9 @@ needs no second PDF library at run time:
   but header cells carry no /Scope, which some readers follow instead. Column headers (in THead)
   get /Column, row headers /Row; a header alone in its row heads the rows under it in the same
   body (a group such as "Staffing level"), so their data cells name it in /Headers too.
+- **A figure's bounding box in PDF units.** WeasyPrint writes a Figure's /BBox in CSS pixels
+  from the top of the page; PDF wants points from the bottom (x 0.75, y flipped), or a reader
+  that zooms to the figure would look in the wrong place.
 - **Running page content is an artifact.** WeasyPrint tags the page-margin text (page number,
   manifest line) with structure elements left outside the tree, since PDF 1.7 has no artifact
   element in the tree; readers would meet orphaned tags. Their marked content is re-marked as
@@ -91,6 +94,29 @@ def _describe_figures(elements: list[Any], alternatives: dict[str, str]) -> None
                 element["Alt"] = pydyf.String(alternatives[title])
 
 
+# CSS pixels to PDF points (96 px and 72 pt to the inch), at WeasyPrint's default zoom of 1.
+PX_TO_PT = 0.75
+
+
+def _figure_boxes_in_points(objects: _Objects, elements: list[Any]) -> None:
+    import pydyf
+
+    for element in elements:
+        box = element.get("A", {}).get("BBox") if _role(element) == "/Figure" else None
+        if box is None or len(box) != 4:
+            continue
+        height = float(objects.get(element["Pg"])["MediaBox"][3])
+        x1, y1, x2, y2 = (float(v) for v in box)
+        element["A"]["BBox"] = pydyf.Array(
+            (
+                round(x1 * PX_TO_PT, 3),
+                round(height - y2 * PX_TO_PT, 3),
+                round(x2 * PX_TO_PT, 3),
+                round(height - y1 * PX_TO_PT, 3),
+            )
+        )
+
+
 def _scope_headers(objects: _Objects, elements: list[Any]) -> None:
     import pydyf
 
@@ -155,12 +181,13 @@ def _artifact_orphans(objects: _Objects, reachable: set[int]) -> None:
 
 
 def finish_tags(pdf: Any, alternatives: dict[str, str]) -> None:
-    """Apply the three finishing touches to a tagged pydyf PDF (see the module's docstring)."""
+    """Apply the finishing touches to a tagged pydyf PDF (see the module's docstring)."""
     objects = _Objects(pdf)
     if "StructTreeRoot" not in pdf.catalog:
         return
     root = objects.get(pdf.catalog["StructTreeRoot"])
     elements = [e for top in objects.kids(root) for e in _walk(objects, top)]
     _describe_figures(elements, alternatives)
+    _figure_boxes_in_points(objects, elements)
     _scope_headers(objects, elements)
     _artifact_orphans(objects, {e.number for e in elements})

@@ -249,6 +249,12 @@ def test_each_chart_is_a_figure_whose_alternative_text_gives_every_figure(report
     with pikepdf.open(path) as pdf:
         figures = [e for e in _tree(pdf) if _role(e) == "/Figure"]
         assert [str(f.Alt) for f in figures] == [f"{c.title}. {c.description}" for c in charts]
+        for figure in figures:
+            # Where the chart is, in PDF points from the page's bottom left, inside the page.
+            x1, y1, x2, y2 = (float(v) for v in figure.A.BBox)
+            _, _, width, height = (float(v) for v in figure.Pg.MediaBox)
+            assert 0 < x1 < x2 < width and 0 < y1 < y2 < height
+            assert x2 - x1 == pytest.approx(590 * 0.75)  # the SVG's 590 CSS pixels
     scoring = str(figures[0].Alt)
     for label, percent in (
         ("Assessment", 45),
