@@ -63,6 +63,21 @@ class Bar:
     percent: int | None
     note: str = ""
 
+    @property
+    def figure(self) -> str:
+        """The bar's figure in words, as its direct label and the chart's description say it."""
+        return "no figure" if self.percent is None else f"{self.percent}%"
+
+
+# The charts' colours (GOV.UK palette), each checked against white in
+# tests/test_chart_contrast.py: text at least 4.5:1, bars at least 3:1. Grid lines are
+# lighter (2.1:1) and therefore decorative: hidden from assistive technology, never the only cue,
+# since every bar carries its figure as a direct label.
+CHART_TEXT = "#0b0c0c"  # 19.6:1
+CHART_SECONDARY_TEXT = "#505a5f"  # 7.1:1
+CHART_BAR = "#1d70b8"  # 5.2:1
+CHART_GRID = "#b1b4b6"  # 2.1:1, decorative
+
 
 @dataclass(frozen=True)
 class Chart:
@@ -72,41 +87,66 @@ class Chart:
     svg: str
     bars: list[Bar]
 
+    @property
+    def description(self) -> str:
+        """Every figure of the chart in words: the SVG's <desc>, and with its title the PDF's
+        alternative text."""
+        return "; ".join(f"{bar.label}: {bar.figure}" for bar in self.bars) + "."
+
 
 def bar_chart(*, title: str, bars: list[Bar], chart_id: str) -> Chart:
-    """Horizontal bars, 0-100%, one per row; the SVG is self-contained (no script, no CSS)."""
+    """Horizontal bars, 0-100%, one per row, each labelled with its figure.
+
+    The SVG is self-contained (no script, no CSS) and is an image to assistive technology
+    (role="img"), named by its <title> and described by its <desc>, which gives every figure; the
+    report prints the same figures in a table beside it.
+    """
     label_w, bar_w, row_h, top = 230, 300, 28, 28
     height = top + row_h * len(bars) + 24
     width = label_w + bar_w + 60
     esc = html.escape
+    description = Chart(title=title, svg="", bars=bars).description
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-labelledby="{chart_id}-title" '
+        f'width="{width}" height="{height}" role="img" '
+        f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">',
         f'<title id="{chart_id}-title">{esc(title)}</title>',
+        f'<desc id="{chart_id}-desc">{esc(description)}</desc>',
+        # Grid lines only help the eye: decorative (each bar is labelled with its figure).
+        '<g aria-hidden="true" class="grid">',
     ]
     for tick in (0, 25, 50, 75, 100):
         x = label_w + bar_w * tick / 100
         parts.append(
             f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 20}" '
-            f'stroke="#b1b4b6" stroke-width="1"/>'
-            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" fill="#505a5f">'
-            f"{tick}%</text>"
+            f'stroke="{CHART_GRID}" stroke-width="1"/>'
+        )
+    parts.append("</g>")
+    for tick in (0, 25, 50, 75, 100):
+        x = label_w + bar_w * tick / 100
+        parts.append(
+            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" '
+            f'fill="{CHART_SECONDARY_TEXT}">{tick}%</text>'
         )
     for i, bar in enumerate(bars):
         y = top + i * row_h
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="#0b0c0c">'
+            f'<text x="{label_w - 8}" y="{y + 16}" text-anchor="end" fill="{CHART_TEXT}">'
             f"{esc(bar.label)}</text>"
         )
         if bar.percent is None:
-            parts.append(f'<text x="{label_w + 4}" y="{y + 16}" fill="#505a5f">no base</text>')
+            parts.append(
+                f'<text x="{label_w + 4}" y="{y + 16}" fill="{CHART_SECONDARY_TEXT}">'
+                "no figure</text>"
+            )
             continue
         w = bar_w * bar.percent / 100
         parts.append(
             f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 10}" '
-            f'fill="#1d70b8"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + 16}" fill="#0b0c0c">{bar.percent}%</text>'
+            f'fill="{CHART_BAR}"/>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + 16}" fill="{CHART_TEXT}">'
+            f"{bar.percent}%</text>"
         )
     parts.append("</svg>")
     return Chart(title=title, svg="".join(parts), bars=bars)
@@ -193,6 +233,19 @@ class ReportDocument:
     manifest: Manifest
     problems: list[ReferenceProblem]
 
+    @property
+    def fact_bodies(self) -> list[list[FactRow]]:
+        """The facts table's row groups: a group's heading row with its members, or a run of
+        ungrouped facts. Each is a <tbody>, so a group's heading (scope="rowgroup") heads its
+        members and no others, in the HTML and in the tagged PDF alike."""
+        bodies: list[list[FactRow]] = []
+        for row in self.facts:
+            starts = row.is_group or not bodies or (bodies[-1][0].is_group and not row.in_group)
+            if starts:
+                bodies.append([])
+            bodies[-1].append(row)
+        return bodies
+
 
 def report_document(
     *,
@@ -274,10 +327,19 @@ def report_html(document: ReportDocument) -> str:
 
 
 def html_to_pdf(source: str) -> bytes:
+    """The report's PDF: tagged PDF/UA-1 (structure tree, language and title from the HTML,
+    bookmarks from the headings, decoration as artifacts), finished by reports.tagging."""
     # Imported here: WeasyPrint loads Pango at import, which web processes need not do.
     from weasyprint import HTML
 
-    pdf: bytes = HTML(string=source, base_url=None).write_pdf()
+    from reports.tagging import chart_alternatives, finish_tags
+
+    document = HTML(string=source, base_url=None)
+    alternatives = chart_alternatives(document.etree_element)
+    pdf: bytes = document.write_pdf(
+        pdf_variant="pdf/ua-1",
+        finisher=lambda _document, pdf: finish_tags(pdf, alternatives),
+    )
     return pdf
 
 

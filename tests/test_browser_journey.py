@@ -319,3 +319,19 @@ def test_the_lead_sets_up_an_inspection_in_a_browser(browser, live_server, frame
     # Then the case has its new profile
     assert Case.objects.get(inspection__slug="test-2026", reference="NEW-001").rosh == "medium"
     lead.context.close()
+
+
+def test_a_signed_out_visitor_reaches_the_accessibility_statement_from_the_footer(
+    browser, live_server
+):
+    # Given someone who cannot sign in, on the sign-in page
+    visitor = Visitor(browser, live_server.url, "visitor")
+    visitor.go("/accounts/login/")
+    # When they follow the footer's link
+    visitor.page.locator("footer").get_by_role("link", name="Accessibility statement").click()
+    # Then the statement opens without signing in, and passes axe
+    assert visitor.page.url == f"{live_server.url}/accessibility/"
+    heading = visitor.page.get_by_role("heading", level=1)
+    assert heading.inner_text() == "Accessibility statement for DIPP case inspection"
+    visitor.check("30-accessibility-statement")
+    visitor.context.close()

@@ -220,6 +220,8 @@ def _section_post(world: World) -> dict[str, str]:
 MATRIX: dict[str, list[Row]] = {
     # -- web pages --
     "": [Row("get", expect(200, anonymous=302))],
+    # The accessibility statement is public: every footer links to it, signed in or not.
+    "accessibility/": [Row("get", expect(200))],
     "inspections/new/": [
         Row("get", expect(403, anonymous=302, lead=200, other_lead=200, admin=200))
     ],

@@ -179,6 +179,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 }
 
+# The accessibility statement (/accessibility/): where to report a problem, and how soon we reply.
+# The default is a placeholder (a reserved example domain): set the real address in production.
+ACCESSIBILITY_CONTACT_EMAIL = env(
+    "ACCESSIBILITY_CONTACT_EMAIL", default="accessibility@dipp.example"
+)
+ACCESSIBILITY_RESPONSE_DAYS = env.int("ACCESSIBILITY_RESPONSE_DAYS", default=5)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
