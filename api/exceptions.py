@@ -28,6 +28,19 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "stale_write"
 
 
+class Conflict(exceptions.APIException):
+    """409: the request is valid but the resource is not ready for it; `errors[field]` lists
+    what must be done first (e.g. the publication checklist)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "Not ready yet: see errors for what must be done first."
+    default_code = "not_ready"
+
+    def __init__(self, detail: str, *, field: str, reasons: list[str]) -> None:
+        super().__init__(detail)
+        self.field_errors = {field: reasons}
+
+
 class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_detail = "Send If-Match with the ETag you read before changing this resource."
@@ -83,7 +96,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         )
         code = "invalid"
     else:
-        errors = {}
+        errors = dict(getattr(exc, "field_errors", {}))
         raw = getattr(exc, "detail", None)
         detail = str(raw) if raw is not None else str(exc)
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None

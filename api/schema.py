@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import serializers
 
 ErrorSerializer = inline_serializer(
@@ -18,6 +18,15 @@ ErrorSerializer = inline_serializer(
             help_text="Messages for each input field (non_field_errors: the request as a whole).",
         ),
     },
+)
+
+
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description='The ETag you read (e.g. "v3"). Needed to change the resource; a stale one gets '
+    "412 and nothing is written.",
 )
 
 
@@ -34,6 +43,10 @@ FORBIDDEN = error("Signed in but not allowed: e.g. an API client token trying to
 NOT_FOUND = error("No such resource, or you may not see it (the two are not told apart).")
 THROTTLED = error("Too many requests for this token or person: retry after Retry-After seconds.")
 BAD_REQUEST = error("The input is invalid: `errors` gives the message for each field.")
+
+STALE = error("If-Match is stale: the resource changed since you read it. Nothing was written.")
+PRECONDITION_REQUIRED = error("Send If-Match with the ETag you read to change this resource.")
+CONFLICT = error("Not ready: `errors` lists what must be done first.")
 
 READ_ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 429: THROTTLED}
 LIST_ERRORS = {400: BAD_REQUEST, **READ_ERRORS}

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from cases.models import Case
 from core.typing import User
 from inspections.forms import DATE_FORMATS
-from inspections.models import Inspection
+from inspections.models import Inspection, Membership
 
 
 class CaseProfileForm(forms.ModelForm[Case]):
@@ -103,3 +103,55 @@ class CsvImportForm(forms.Form):
         if not upload.name.lower().endswith(".csv"):
             raise forms.ValidationError("The selected file must be a CSV")
         return upload
+
+
+ROLE_CHOICES = [
+    (Membership.Role.INSPECTOR.value, "Inspector"),
+    (Membership.Role.LEAD.value, "Lead inspector"),
+]
+
+
+class TeamAddForm(forms.Form):
+    username = forms.CharField(
+        max_length=254,
+        label="Username or email address",
+        help_text="Of someone already registered. An administrator creates accounts.",
+        error_messages={"required": "Enter their username or email address"},
+    )
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        initial=Membership.Role.INSPECTOR.value,
+        error_messages={"required": "Choose their role"},
+    )
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(
+        choices=ROLE_CHOICES,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their role"},
+    )
+
+
+class SampleForm(forms.Form):
+    share = forms.IntegerField(
+        min_value=1,
+        max_value=100,
+        initial=25,
+        label="Share of each inspector's submitted cases to moderate (per cent)",
+        help_text="Every inspector with submitted cases gets at least one case moderated.",
+        error_messages={
+            "required": "Enter the share to moderate",
+            "invalid": "Enter the share as a whole number, like 25",
+            "min_value": "Enter a share of at least 1 per cent",
+            "max_value": "Enter a share of at most 100 per cent",
+        },
+    )
+    seed = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Seed (optional)",
+        help_text="To repeat an earlier draw exactly. Leave blank for a new random draw.",
+        error_messages={"invalid": "Enter the seed as a whole number"},
+    )

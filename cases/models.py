@@ -329,3 +329,46 @@ class ModerationReview(models.Model):
     def __str__(self) -> str:
         verdict = "agrees" if self.agrees else "disagrees"
         return f"{self.case} {self.question.code}: {verdict}"
+
+
+class ModerationSample(models.Model):
+    """One draw of cases to moderate: the share the lead asked for and the seed, so the same
+    draw can be made again from the same cases (cases.services.sampling)."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.CASCADE, related_name="moderation_samples"
+    )
+    share = models.PositiveSmallIntegerField(help_text="Percentage of each inspector's cases.")
+    seed = models.BigIntegerField()
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    drawn_at = models.DateTimeField(auto_now_add=True)
+    # What the draw saw and chose, for whoever checks it: eligible cases per inspector and
+    # stratum, and the references drawn.
+    record = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["inspection", "-drawn_at"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(share__gte=1) & Q(share__lte=100), name="sample_share_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.share}% sample of {self.inspection} (seed {self.seed})"
+
+
+class SampledCase(models.Model):
+    """A case drawn for moderation; a case is drawn at most once."""
+
+    sample = models.ForeignKey(ModerationSample, on_delete=models.CASCADE, related_name="cases")
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="sampled")
+    stratum = models.CharField(max_length=60, help_text="RoSH group and MAPPA, as drawn.")
+
+    class Meta:
+        ordering = ["sample", "case__reference"]
+
+    def __str__(self) -> str:
+        return f"{self.case} in {self.sample}"

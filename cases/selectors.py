@@ -10,10 +10,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from cases.access import cases_visible
-from cases.models import Answer, AnswerChange, Case, ModerationReview
+from cases.access import INSPECTOR_EDITABLE, cases_visible
+from cases.models import Answer, AnswerChange, Case, ModerationReview, ModerationSample
+from core.typing import User
 from inspections.access import Standing
 from inspections.models import Inspection, Membership, Question
+from inspections.selectors import inspection_members
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,30 @@ def case_queryset(standing: Standing, *, mine: bool) -> QuerySet[Case]:
 
 CASES_PER_PAGE = 100
 
+# The all-cases page's sort orders: key -> (label, ordering). The reference breaks ties.
+CASE_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "reference": ("Reference", ("reference",)),
+    "status": ("Status", ("status", "reference")),
+    "inspector": ("Inspector", ("inspector__last_name", "inspector__first_name", "reference")),
+    "pdu": ("PDU", ("pdu__name", "reference")),
+    "rosh": ("RoSH", ("rosh", "reference")),
+    "updated": ("Last changed", ("-updated_at", "reference")),
+}
 
-def case_page_of(standing: Standing, number: str | None) -> Page[Case]:
-    """One page of every case of the inspection (a count and a slice: two queries)."""
-    return Paginator(case_queryset(standing, mine=False), CASES_PER_PAGE).get_page(number)
+
+def case_page_of(
+    standing: Standing,
+    number: str | None,
+    *,
+    filtered: QuerySet[Case] | None = None,
+    sort: str = "reference",
+) -> Page[Case]:
+    """One page of the inspection's cases, filtered and sorted (a count and a slice: two
+    queries). `filtered` is the case queryset after the list's filters (cases.filters)."""
+    qs = filtered if filtered is not None else case_queryset(standing, mine=False)
+    ordering = CASE_SORTS.get(sort, CASE_SORTS["reference"])[1]
+    qs = qs.select_related("pdu", "inspector", "second_marker").order_by(*ordering)
+    return Paginator(qs, CASES_PER_PAGE).get_page(number)
 
 
 @dataclass
@@ -216,3 +238,143 @@ def inspection_progress(inspection: Inspection) -> Progress:
 
 def members(inspection: Inspection) -> list[Membership]:
     return list(inspection.memberships.select_related("user").order_by("role", "user__username"))
+
+
+# -- the team's open work, the lifecycle's guards, the lead's queue ----------------------------
+
+
+def member_open_work(inspection: Inspection, user: User) -> list[str]:
+    """References of the cases someone must still finish: allocated to them and not yet
+    submitted, or submitted and waiting for their second marking. (Ten at most, then "and N
+    more".)"""
+    refs = sorted(
+        Case.objects.filter(inspection=inspection)
+        .filter(
+            Q(inspector_id=user.pk, status__in=INSPECTOR_EDITABLE)
+            | Q(second_marker_id=user.pk, status=Case.Status.SUBMITTED)
+        )
+        .values_list("reference", flat=True)
+    )
+    if len(refs) > 10:
+        return [*refs[:10], f"and {len(refs) - 10} more"]
+    return refs
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a step cannot be taken yet, and where it is put right: `place` names a page (the
+    views turn it into a link), `query` filters the case list there."""
+
+    message: str
+    place: str
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def status_counts(inspection: Inspection) -> dict[str, int]:
+    """Cases by status (every status present, zero where none), and the sampled cases still
+    to moderate: one grouped query."""
+    rows = (
+        Case.objects.filter(inspection=inspection)
+        .values("status")
+        .annotate(n=Count("pk"), in_sample=Count("pk", filter=Q(sampled__isnull=False)))
+        .order_by()
+    )
+    counts = {s: 0 for s in Case.Status.values} | {"awaiting_moderation": 0, "total": 0}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+        counts["total"] += row["n"]
+        if row["status"] == Case.Status.SUBMITTED:
+            counts["awaiting_moderation"] = row["in_sample"]
+    return counts
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def lifecycle_blockers(inspection: Inspection, target: str) -> list[Blocker]:
+    """What stops the inspection moving on to `target` (a forward step); empty when it may."""
+    counts = status_counts(inspection)
+    blockers: list[Blocker] = []
+    if target == Inspection.Status.FIELDWORK:
+        if counts["total"] == 0:
+            blockers.append(Blocker("Import the inspection's cases.", "import"))
+        unallocated = Case.objects.filter(inspection=inspection, inspector__isnull=True).count()
+        if unallocated:
+            blockers.append(
+                Blocker(
+                    f"Allocate {_plural(unallocated, 'case', 'cases')} to an inspector.",
+                    "cases",
+                    {"unallocated": "true"},
+                )
+            )
+    elif target == Inspection.Status.MODERATION:
+        for status in INSPECTOR_EDITABLE:
+            if counts[status]:
+                label = Case.Status(status).label.lower()
+                blockers.append(
+                    Blocker(
+                        f"{_plural(counts[status], 'case is', 'cases are')} {label}: every case "
+                        "must be submitted.",
+                        "cases",
+                        {"status": status},
+                    )
+                )
+    elif target == Inspection.Status.REPORTING:
+        for status in INSPECTOR_EDITABLE:
+            if counts[status]:
+                label = Case.Status(status).label.lower()
+                blockers.append(
+                    Blocker(
+                        f"{_plural(counts[status], 'case is', 'cases are')} {label}: every case "
+                        "must be submitted.",
+                        "cases",
+                        {"status": status},
+                    )
+                )
+        if counts["awaiting_moderation"]:
+            blockers.append(
+                Blocker(
+                    f"{_plural(counts['awaiting_moderation'], 'sampled case waits', 'sampled cases wait')} "
+                    "for moderation.",
+                    "cases",
+                    {"moderation": "awaiting"},
+                )
+            )
+        if not counts[Case.Status.MODERATED] and not inspection.moderation_samples.exists():
+            blockers.append(Blocker("Draw a moderation sample and moderate it.", "sample"))
+    return blockers
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    membership: Membership
+    allocated: int
+    to_second_mark: int
+
+
+def team_of(inspection: Inspection) -> list[TeamMember]:
+    """The team, leads first, with how many cases each holds: three queries."""
+    members = list(inspection_members(inspection))
+    allocated = dict(
+        Case.objects.filter(inspection=inspection, inspector__isnull=False)
+        .values_list("inspector_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    marking = dict(
+        Case.objects.filter(inspection=inspection, second_marker__isnull=False)
+        .values_list("second_marker_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [TeamMember(m, allocated.get(m.user_id, 0), marking.get(m.user_id, 0)) for m in members]
+
+
+def samples_of(inspection: Inspection) -> list[ModerationSample]:
+    """The moderation samples drawn, newest first, with how many cases each drew (one query)."""
+    return list(
+        inspection.moderation_samples.select_related("drawn_by")
+        .annotate(drawn=Count("cases"))
+        .order_by("-drawn_at")
+    )

@@ -31,7 +31,14 @@ def form_errors(form: forms.BaseForm, *, hrefs: dict[str, str] | None = None) ->
         if hrefs and name in hrefs:
             href = hrefs[name]
         elif name in form.fields:
-            href = f"#{form[name].id_for_label}"
+            widget = form.fields[name].widget
+            if isinstance(widget, forms.MultiWidget):
+                # A date's three boxes: land on the first (its label names the part).
+                first = getattr(widget, "widgets_names", ["_0"])[0]
+                href = f"#{form[name].auto_id}{first}"
+            else:
+                # Radios have no single label target: land on the first (its id is the field's).
+                href = f"#{form[name].id_for_label or form[name].auto_id}"
         else:
             href = MAIN
         links.extend(error(str(m), href) for m in messages)

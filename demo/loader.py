@@ -195,7 +195,8 @@ def demo_load() -> DemoLoadResult:
     ]
     answers = answers_bulk_create(rows=rows, source="demo")
     demo_moderation_write(cases=cases, lead=users["lead"])
-    inspection.status = Inspection.Status.MODERATION
+    # Every case is moderated and the narrative written: the demo is at the reporting stage.
+    inspection.status = Inspection.Status.REPORTING
     inspection.save(update_fields=["status"])
     demo_report_write(inspection)
     return DemoLoadResult(inspection=inspection, created=True, cases=len(cases), answers=answers)

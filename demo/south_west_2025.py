@@ -46,8 +46,10 @@ INSPECTION: InspectionSpec = {
     "title": "Dynamic Inspection of Public Protection in South West region",
     "case_window_start": date(2025, 4, 28),
     "case_window_end": date(2025, 5, 9),
-    "fieldwork_start": date(2025, 9, 1),
-    "fieldwork_end": date(2025, 9, 26),
+    # The published report gives neither the fieldwork dates nor (its "Published:" line is
+    # blank in the copy we have) the publication date: unknown, so left empty, never invented.
+    "fieldwork_start": None,
+    "fieldwork_end": None,
 }
 
 _SOURCE_STATS = "https://www.gov.uk/government/collections/offender-management-statistics-quarterly"
@@ -66,14 +68,17 @@ _SOURCE_WORKFORCE = (
     "is deemed the best source to allow this. As such, there could be discrepancies between the "
     "data in this report and the data contained in the publication."
 )
-_STAFFING = "Staffing level (staff in post full time equivalent (FTE))"
-_CASELOAD = "Average caseload at the point of inspection (FTE)"
+# Labels and values exactly as the published report prints them (tests/test_demo_reproduces_report
+# checks each against the text, footnote numbers included).
+_STAFFING = "Staffing level (Staff in post full time equivalent (FTE))"
+_CASELOAD = "Average Caseload at the point of inspection (FTE)"
 _TWELVE_MONTHS = "in the 12 months prior to inspection"
 
 CONTEXT_FACTS = [
     {
         "label": "Number of people supervised",
-        "value": "6,821",
+        # Printed "116,821": footnote 1, then the value.
+        "value": "16,821",
         "as_at": "on 30 June 2025",
         "source": _SOURCE_STATS,
         "group": "",
@@ -93,7 +98,8 @@ CONTEXT_FACTS = [
         "group": "",
     },
     {
-        "label": "Senior probation officer (SPO)",
+        # As published: "(PSO)" after senior probation officer is the report's own slip.
+        "label": "Senior probation officer (PSO)",
         "value": "88%",
         "as_at": "",
         "source": _SOURCE_WORKFORCE,

@@ -173,10 +173,11 @@ def can_manage(standing: Standing) -> bool:
 
 
 def can_create_inspection(user: AnyUser) -> bool:
-    """Administrators, and lead inspectors (anyone who leads an inspection)."""
+    """Administrators, people an administrator made lead inspectors (the "Lead inspectors"
+    group: permission inspections.add_inspection), and anyone who leads an inspection."""
     person = person_id(user)
     if person is None:
         return False
-    if is_admin(user) or user.is_staff:
+    if is_admin(user) or user.has_perm("inspections.add_inspection"):
         return True
     return Membership.objects.filter(user_id=person, role=Membership.Role.LEAD).exists()

@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.http import HttpRequest
 
-from inspections.models import PDU, Framework, Question, Region
+from inspections.models import PDU, Framework, Inspection, Membership, Question, Region
 
 
 class PDUInline(admin.TabularInline[PDU, Region]):
@@ -60,3 +62,47 @@ class FrameworkAdmin(admin.ModelAdmin[Framework]):
         if obj is not None and (obj.in_use or obj.inspections.exists()):
             return False
         return super().has_delete_permission(request, obj)
+
+
+class MembershipInline(admin.TabularInline[Membership, Inspection]):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin[Inspection]):
+    """Inspections for administrators: find one, see and change its team. Everything else about
+    an inspection is the lead's, on its own pages (with checks and history)."""
+
+    list_display = ("title", "slug", "region", "status", "case_window_start")
+    list_filter = ("status", "region")
+    search_fields = ("title", "slug")
+    fields = ("title", "slug", "region", "framework", "status")
+    readonly_fields = ("title", "slug", "region", "framework", "status")
+    inlines = [MembershipInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # created by a lead, on the create page or through the API
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class UserMembershipInline(admin.TabularInline[Membership, User]):
+    model = Membership
+    extra = 1
+    fields = ("inspection", "role")
+    verbose_name = "Inspection this person is on"
+    verbose_name_plural = "Inspections this person is on"
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PersonAdmin(UserAdmin[User]):
+    """Accounts: the administrator creates them, with the inspections they join (and the
+    "Lead inspectors" group for someone who will create inspections)."""
+
+    inlines = [UserMembershipInline]

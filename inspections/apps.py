@@ -1,8 +1,26 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def shipped_framework_ensure(using: str = "default", **_: Any) -> None:
+    """Load the DIPP framework this project ships (inspections/frameworks/dipp-v1.json) after
+    migrating, when it is not there yet: a new installation can create an inspection from the
+    pages alone, with no command to run first. Loading it again changes nothing."""
+    from inspections.models import Framework
+    from inspections.services import DEFAULT_FRAMEWORK_FILE, framework_load_file
+
+    if using != "default" or Framework.objects.using(using).exists():
+        return
+    framework_load_file(path=DEFAULT_FRAMEWORK_FILE)
 
 
 class InspectionsConfig(AppConfig):
     name = "inspections"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(shipped_framework_ensure, sender=self)

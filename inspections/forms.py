@@ -1,24 +1,29 @@
+"""Forms of the inspection pages. They parse input; the services validate and save."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
 
-from inspections.models import Framework, Inspection, Region
+from core.forms import GovukDateField
+from inspections.models import Framework, Region
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
 
 
 class InspectionForm(forms.Form):
+    """Create an inspection: the short name for web addresses is derived from the title
+    (it can be given instead)."""
+
     title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
     slug = forms.SlugField(
         max_length=60,
+        required=False,
         label="Short name for web addresses",
-        help_text="Lower-case letters, digits and hyphens, for example south-west-2026.",
-        error_messages={
-            "required": "Enter a short name",
-            "invalid": "Use only lower-case letters, digits and hyphens",
-        },
+        help_text="Leave blank to make one from the title and year, for example "
+        "south-west-region-2026.",
+        error_messages={"invalid": "Use only lower-case letters, digits and hyphens"},
     )
     region = forms.ModelChoiceField(
         queryset=Region.objects.order_by("name"),
@@ -31,34 +36,65 @@ class InspectionForm(forms.Form):
         empty_label="Choose a framework version",
         error_messages={"required": "Choose the framework version"},
     )
-    case_window_start = forms.DateField(
-        label="Cases commenced from",
-        input_formats=DATE_FORMATS,
-        help_text="For example, 28/04/2026",
-        error_messages={
-            "required": "Enter the first date of the case window",
-            "invalid": "Enter a real date, like 28/04/2026",
-        },
+    case_window_start = GovukDateField(
+        label="First date of the case window", help_text="For example, 28 4 2026"
     )
-    case_window_end = forms.DateField(
-        label="Cases commenced to",
-        input_formats=DATE_FORMATS,
-        help_text="For example, 09/05/2026",
-        error_messages={
-            "required": "Enter the last date of the case window",
-            "invalid": "Enter a real date, like 09/05/2026",
-        },
+    case_window_end = GovukDateField(
+        label="Last date of the case window", help_text="For example, 9 5 2026"
     )
 
-    def clean_slug(self) -> str:
-        slug: str = self.cleaned_data["slug"]
-        if Inspection.objects.filter(slug=slug).exists():
-            raise forms.ValidationError("An inspection already uses this short name")
-        return slug
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("case_window_start"), data.get("case_window_end")
-        if start and end and end < start:
-            self.add_error("case_window_end", "The case window must end on or after its start")
-        return data
+class InspectionDetailsForm(forms.Form):
+    title = forms.CharField(max_length=200, error_messages={"required": "Enter a title"})
+    case_window_start = GovukDateField(label="First date of the case window")
+    case_window_end = GovukDateField(label="Last date of the case window")
+    fieldwork_start = GovukDateField(label="Fieldwork start date", required=False)
+    fieldwork_end = GovukDateField(label="Fieldwork end date", required=False)
+    publication_date = GovukDateField(label="Publication date", required=False)
+    available_at = forms.URLField(
+        max_length=300,
+        assume_scheme="https",
+        required=False,
+        label="Web address where the report will be available",
+        help_text="Printed as “This publication is available at …”, for example "
+        "https://hmiprobation.justiceinspectorates.gov.uk",
+        error_messages={"invalid": "Enter a full web address, starting https://"},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ContextFactForm(forms.Form):
+    label = forms.CharField(
+        max_length=300,
+        label="What the fact is",
+        help_text="For example, Number of people supervised",
+        error_messages={"required": "Enter what the fact is"},
+    )
+    value = forms.CharField(
+        max_length=100,
+        help_text="As it will be printed, for example 16,821 or 72.9% or Not available",
+        error_messages={"required": "Enter the value"},
+    )
+    as_at = forms.CharField(
+        max_length=100,
+        required=False,
+        label="When it was true",
+        help_text="Printed in brackets after the fact, for example on 30 June 2025",
+    )
+    group = forms.CharField(
+        max_length=200,
+        required=False,
+        label="Group heading",
+        help_text="Facts with the same heading are printed together under it, for example "
+        "Staffing level (Staff in post full time equivalent (FTE))",
+    )
+    source = forms.CharField(
+        required=False,
+        widget=forms.Textarea,
+        label="Source",
+        help_text="Printed as a numbered footnote: a web address or a sentence",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def fact_fields(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in ("label", "value", "as_at", "group", "source")}

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django_fsm import FSMField, transition
 
 from core.typing import person_id
 
@@ -171,6 +172,7 @@ class Inspection(models.Model):
         SETUP = "setup", "Set-up"
         FIELDWORK = "fieldwork", "Fieldwork"
         MODERATION = "moderation", "Moderation"
+        REPORTING = "reporting", "Reporting"
         PUBLISHED = "published", "Published"
 
     slug = models.SlugField(max_length=60, unique=True)
@@ -181,7 +183,20 @@ class Inspection(models.Model):
     case_window_end = models.DateField("cases commenced to")
     fieldwork_start = models.DateField(null=True, blank=True)
     fieldwork_end = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.SETUP)
+    publication_date = models.DateField(null=True, blank=True)
+    available_at = models.URLField(
+        max_length=300,
+        blank=True,
+        help_text="Where the published report will be available, if known.",
+    )
+    # "None for this report": the lead says there are no key contextual facts to print.
+    no_context_facts = models.BooleanField(default=False)
+    # The lifecycle: set-up -> fieldwork -> moderation -> reporting -> published, moved on by
+    # cases.services.lifecycle (guards) and reports.services.report_publish; every move is in
+    # the inspection's history (InspectionEvent).
+    status = FSMField(max_length=20, choices=Status.choices, default=Status.SETUP)
+    # Optimistic concurrency for the inspection's details (If-Match in the API).
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
@@ -200,7 +215,9 @@ class Inspection(models.Model):
                 name="inspection_fieldwork_ordered",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["setup", "fieldwork", "moderation", "published"]),
+                condition=Q(
+                    status__in=["setup", "fieldwork", "moderation", "reporting", "published"]
+                ),
                 name="inspection_status_valid",
             ),
         ]
@@ -210,7 +227,37 @@ class Inspection(models.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == self.Status.PUBLISHED
+        return bool(self.status == self.Status.PUBLISHED)
+
+    # The transitions (django-fsm-2). The guards that depend on case work are checked by the
+    # service that calls these (cases.services.lifecycle), which also records the history.
+    @transition(field=status, source=Status.SETUP, target=Status.FIELDWORK)
+    def start_fieldwork(self) -> None:
+        """Cases are allocated: inspectors record their judgements."""
+
+    @transition(field=status, source=Status.FIELDWORK, target=Status.MODERATION)
+    def start_moderation(self) -> None:
+        """Every case is submitted: the lead draws and moderates a sample."""
+
+    @transition(field=status, source=Status.MODERATION, target=Status.REPORTING)
+    def start_reporting(self) -> None:
+        """The sample is moderated: the lead writes and builds the report."""
+
+    @transition(field=status, source=[Status.REPORTING, Status.PUBLISHED], target=Status.PUBLISHED)
+    def publish(self) -> None:
+        """A report version is published (reports.services.report_publish)."""
+
+    @transition(field=status, source=Status.FIELDWORK, target=Status.SETUP)
+    def back_to_setup(self) -> None:
+        """Back a step, with a reason (e.g. the case list was wrong)."""
+
+    @transition(field=status, source=Status.MODERATION, target=Status.FIELDWORK)
+    def back_to_fieldwork(self) -> None:
+        """Back a step, with a reason (e.g. cases must be re-opened)."""
+
+    @transition(field=status, source=Status.REPORTING, target=Status.MODERATION)
+    def back_to_moderation(self) -> None:
+        """Back a step, with a reason (e.g. a judgement changed and needs moderating)."""
 
 
 class Membership(models.Model):
@@ -238,6 +285,40 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_role_display()}) on {self.inspection}"
 
 
+class InspectionEvent(models.Model):
+    """The inspection's history: every change to its details, status, team, contextual facts,
+    allocation and moderation sample, who made it, when, and why where a reason was given.
+    Written by the services that make the change, in the same transaction; never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Inspection created"
+        DETAILS = "details", "Details changed"
+        STATUS = "status", "Status changed"
+        MEMBER_ADDED = "member_added", "Team member added"
+        MEMBER_ROLE = "member_role", "Team member's role changed"
+        MEMBER_REMOVED = "member_removed", "Team member removed"
+        FACTS = "facts", "Contextual facts changed"
+        CASES = "cases", "Cases imported or allocated"
+        SAMPLE = "sample", "Moderation sample drawn"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    summary = models.TextField(help_text="What changed, in a sentence.")
+    reason = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True, help_text="The change, for programs.")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes: ClassVar = [models.Index(fields=["inspection", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.inspection}: {self.summary}"
+
+
 class ContextFact(models.Model):
     """A key contextual fact of the report: not case-derived, so recorded as given."""
 
@@ -252,6 +333,8 @@ class ContextFact(models.Model):
     value = models.CharField(max_length=100)
     as_at = models.CharField(max_length=100, blank=True, help_text="e.g. 'on 30 June 2025'.")
     source = models.TextField(blank=True, help_text="Footnoted source.")
+    # Optimistic concurrency for edits (If-Match in the API, a hidden field on the page).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["inspection", "order"]

@@ -3,7 +3,7 @@ inspections.access's rule; these read within it."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 
 from core.typing import AnyUser
 from inspections.access import inspections_visible
@@ -12,6 +12,8 @@ from inspections.models import (
     ContextFact,
     Framework,
     Inspection,
+    InspectionEvent,
+    Membership,
     Question,
     Recommendation,
 )
@@ -44,3 +46,18 @@ def inspection_recommendations(*, inspection: Inspection) -> QuerySet[Recommenda
 
 def inspection_context_facts(*, inspection: Inspection) -> QuerySet[ContextFact]:
     return inspection.context_facts.order_by("order")
+
+
+def inspection_events(inspection: Inspection) -> QuerySet[InspectionEvent]:
+    """The inspection's history, newest first, with who did each thing."""
+    return inspection.events.select_related("by").order_by("-at", "-pk")
+
+
+def inspection_members(inspection: Inspection) -> QuerySet[Membership]:
+    """The team, leads first, then by username; each with their account."""
+    lead_first = Case(When(role=Membership.Role.LEAD, then=Value(0)), default=Value(1))
+    return (
+        inspection.memberships.select_related("user")
+        .annotate(lead_first=lead_first)
+        .order_by("lead_first", "user__username")
+    )

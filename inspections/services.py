@@ -10,16 +10,26 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.utils.text import slugify
 
-from core.typing import User
+from core.exceptions import StaleWriteError
+from core.typing import AnyUser, User, signed_in
+from inspections.access import (
+    can_create_inspection,
+    require_lead,
+    require_person,
+    require_writable,
+    standing_of,
+)
 from inspections.framework_schema import FRAMEWORK_SCHEMA
 from inspections.models import (
     PDU,
     ContextFact,
     Framework,
     Inspection,
+    InspectionEvent,
     Membership,
     Question,
     Recommendation,
@@ -163,19 +173,88 @@ def region_ensure(*, name: str, slug: str, pdus: list[tuple[str, str]]) -> Regio
     return region
 
 
+def inspection_event(
+    *,
+    inspection: Inspection,
+    kind: str,
+    summary: str,
+    by: AnyUser | None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> InspectionEvent:
+    """Record a change in the inspection's history (call it inside the change's transaction)."""
+    return InspectionEvent.objects.create(
+        inspection=inspection,
+        kind=kind,
+        summary=summary,
+        reason=reason.strip(),
+        data=data or {},
+        by=by if isinstance(by, User) else None,
+    )
+
+
+def slug_derive(title: str, *, on: date | None = None) -> str:
+    """A short name for web addresses from the title and the year: unique, lower case, at most
+    60 characters ("Dynamic Inspection of Public Protection in South West region" in 2026 ->
+    "south-west-region-2026" when the common words are dropped)."""
+    common = {"dynamic", "inspection", "of", "public", "protection", "in", "the", "and", "dipp"}
+    words = [w for w in slugify(title).split("-") if w and w not in common] or ["inspection"]
+    year = str((on or date.today()).year)
+    base = "-".join(words)[: 60 - len(year) - 4].strip("-")
+    if not base.endswith(year):
+        base = f"{base}-{year}"
+    slug, n = base, 1
+    while Inspection.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _dates_check(
+    errors: dict[str, list[str]],
+    start: date | None,
+    end: date | None,
+    *,
+    field: str,
+    what: str,
+) -> None:
+    if start is not None and end is not None and end < start:
+        errors.setdefault(field, []).append(f"The {what} must end on or after it starts.")
+
+
 @transaction.atomic
 def inspection_create(
     *,
-    slug: str,
     region: Region,
     title: str,
     framework: Framework,
     case_window_start: date,
     case_window_end: date,
+    slug: str = "",
     fieldwork_start: date | None = None,
     fieldwork_end: date | None = None,
     lead: User | None = None,
+    by: AnyUser | None = None,
 ) -> Inspection:
+    """A new inspection. Whoever creates it (`by`: a lead inspector or an administrator) leads
+    it; loaders name the `lead` instead (`by=None`, a system write)."""
+    if by is not None:
+        if not can_create_inspection(by):
+            raise PermissionDenied(
+                "Only a lead inspector or an administrator can create inspections."
+            )
+        lead = signed_in(by)
+    title = " ".join(title.split())
+    slug = slug.strip() or slug_derive(title, on=case_window_start)
+    errors: dict[str, list[str]] = {}
+    _dates_check(
+        errors, case_window_start, case_window_end, field="case_window_end", what="case window"
+    )
+    _dates_check(errors, fieldwork_start, fieldwork_end, field="fieldwork_end", what="fieldwork")
+    if Inspection.objects.filter(slug=slug).exists():
+        errors.setdefault("slug", []).append("An inspection already uses this short name.")
+    if errors:
+        raise ValidationError(errors)
     inspection = Inspection(
         slug=slug,
         region=region,
@@ -187,12 +266,97 @@ def inspection_create(
         fieldwork_end=fieldwork_end,
     )
     inspection.full_clean()
-    if case_window_end < case_window_start:
-        raise ValidationError({"case_window_end": "The window must end on or after its start."})
     inspection.save()
     if lead is not None:
         Membership.objects.create(inspection=inspection, user=lead, role=Membership.Role.LEAD)
+    inspection_event(
+        inspection=inspection,
+        kind=InspectionEvent.Kind.CREATED,
+        summary=f"Inspection created{f' with {lead.get_username()} as lead' if lead else ''}.",
+        by=by,
+    )
     return inspection
+
+
+# The details a lead may change (the framework and region are fixed once cases exist).
+DETAIL_FIELDS = (
+    "title",
+    "case_window_start",
+    "case_window_end",
+    "fieldwork_start",
+    "fieldwork_end",
+    "publication_date",
+    "available_at",
+)
+
+
+def _label(field: str) -> str:
+    model_field = Inspection._meta.get_field(field)
+    return str(getattr(model_field, "verbose_name", field))
+
+
+@transaction.atomic
+def inspection_update(
+    *,
+    inspection: Inspection,
+    by: AnyUser | None,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Inspection:
+    """Change the inspection's details (DETAIL_FIELDS), refusing a stale edit, with history."""
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if by is not None:
+        standing = standing_of(by, locked)
+        require_person(standing)
+        require_lead(standing, "change the inspection's details")
+        require_writable(standing)
+    unknown = set(fields) - set(DETAIL_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown inspection fields: {', '.join(sorted(unknown))}")
+    if expected_version is not None and expected_version != locked.version:
+        raise StaleWriteError(
+            "The inspection's details were changed since you opened them (perhaps by you, in "
+            "another tab). Your changes were not saved.",
+            current=locked,
+        )
+    if "title" in fields:
+        fields["title"] = " ".join(str(fields["title"]).split())
+    if "available_at" in fields:
+        fields["available_at"] = (fields["available_at"] or "").strip()
+    changed = {name: value for name, value in fields.items() if getattr(locked, name) != value}
+    if not changed:
+        return locked
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    errors: dict[str, list[str]] = {}
+    _dates_check(
+        errors,
+        locked.case_window_start,
+        locked.case_window_end,
+        field="case_window_end",
+        what="case window",
+    )
+    _dates_check(
+        errors,
+        locked.fieldwork_start,
+        locked.fieldwork_end,
+        field="fieldwork_end",
+        what="fieldwork",
+    )
+    if errors:
+        raise ValidationError(errors)
+    locked.full_clean()
+    locked.version += 1
+    locked.save()
+    labels = {f: _label(f) for f in changed}
+    inspection_event(
+        inspection=locked,
+        kind=InspectionEvent.Kind.DETAILS,
+        summary="Changed: " + ", ".join(labels[f] for f in changed) + ".",
+        by=by,
+        data={f: (v.isoformat() if isinstance(v, date) else v) for f, v in changed.items()},
+    )
+    return locked
 
 
 @transaction.atomic
@@ -205,10 +369,167 @@ def membership_set(*, inspection: Inspection, user: User, role: str) -> Membersh
 
 @transaction.atomic
 def context_facts_replace(*, inspection: Inspection, facts: list[dict[str, str]]) -> None:
+    """Replace every fact at once (loaders; a system write)."""
     inspection.context_facts.all().delete()
     ContextFact.objects.bulk_create(
         ContextFact(inspection=inspection, order=i, **fact) for i, fact in enumerate(facts, 1)
     )
+
+
+# -- key contextual facts, one at a time (the lead's page and the API) ----------------------------
+
+FACT_FIELDS = ("label", "value", "as_at", "group", "source")
+
+
+def _facts_author(inspection: Inspection, by: AnyUser | None) -> None:
+    """The facts are report content: the lead's (or an administrator's) to write, also after
+    publication (a new report version prints them); never an API client's."""
+    if by is None:
+        return
+    standing = standing_of(by, inspection)
+    require_person(standing)
+    require_lead(standing, "change the key contextual facts")
+
+
+def _fact_validate(fact: ContextFact) -> None:
+    for name in FACT_FIELDS:
+        setattr(fact, name, " ".join(str(getattr(fact, name) or "").split()))
+    errors: dict[str, list[str]] = {}
+    if not fact.label:
+        errors["label"] = ["Enter what the fact is, for example Number of people supervised."]
+    if not fact.value:
+        errors["value"] = ["Enter the value, for example 16,821 or Not available."]
+    if errors:
+        raise ValidationError(errors)
+    try:
+        fact.full_clean(exclude=["inspection", "order"], validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
+def _fact_lock(fact: ContextFact) -> ContextFact:
+    locked = ContextFact.objects.select_for_update().filter(pk=fact.pk).first()
+    if locked is None:
+        raise StaleWriteError("This fact was removed since you opened it.", current=None)
+    return locked
+
+
+def _fact_fresh(locked: ContextFact, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != locked.version:
+        raise StaleWriteError(
+            "This fact was changed since you opened it (perhaps by you, in another tab). "
+            "Your changes were not saved.",
+            current=locked,
+        )
+
+
+def _facts_changed(inspection: Inspection, summary: str, by: AnyUser | None) -> None:
+    inspection_event(inspection=inspection, kind=InspectionEvent.Kind.FACTS, summary=summary, by=by)
+
+
+@transaction.atomic
+def context_fact_add(*, inspection: Inspection, by: AnyUser | None, **fields: str) -> ContextFact:
+    """A new fact, last in order. Adding one clears "none for this report"."""
+    _facts_author(inspection, by)
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    unknown = set(fields) - set(FACT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fact fields: {', '.join(sorted(unknown))}")
+    last = locked.context_facts.aggregate(m=models.Max("order"))["m"] or 0
+    fact = ContextFact(inspection=locked, order=last + 1, **fields)
+    _fact_validate(fact)
+    fact.save()
+    if locked.no_context_facts:
+        locked.no_context_facts = False
+        locked.save(update_fields=["no_context_facts"])
+    _facts_changed(locked, f"Fact added: {fact.label}.", by)
+    return fact
+
+
+@transaction.atomic
+def context_fact_update(
+    *,
+    fact: ContextFact,
+    by: AnyUser | None,
+    expected_version: int | None = None,
+    **fields: str,
+) -> ContextFact:
+    _facts_author(fact.inspection, by)
+    locked = _fact_lock(fact)
+    _fact_fresh(locked, expected_version)
+    unknown = set(fields) - set(FACT_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fact fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    _fact_validate(locked)
+    locked.version += 1
+    locked.save()
+    _facts_changed(locked.inspection, f"Fact changed: {locked.label}.", by)
+    return locked
+
+
+@transaction.atomic
+def context_fact_remove(
+    *, fact: ContextFact, by: AnyUser | None, expected_version: int | None = None
+) -> None:
+    _facts_author(fact.inspection, by)
+    locked = _fact_lock(fact)
+    _fact_fresh(locked, expected_version)
+    inspection = locked.inspection
+    label = locked.label
+    locked.delete()
+    _renumber(inspection, [f.pk for f in inspection.context_facts.order_by("order")])
+    _facts_changed(inspection, f"Fact removed: {label}.", by)
+
+
+@transaction.atomic
+def context_fact_move(
+    *, fact: ContextFact, by: AnyUser | None, position: int, expected_version: int | None = None
+) -> ContextFact:
+    """Move a fact to `position` (1 = first); the others keep their relative order."""
+    _facts_author(fact.inspection, by)
+    locked = _fact_lock(fact)
+    _fact_fresh(locked, expected_version)
+    inspection = locked.inspection
+    order = [f.pk for f in inspection.context_facts.order_by("order") if f.pk != locked.pk]
+    if not 1 <= position <= len(order) + 1:
+        raise ValidationError({"order": [f"Choose a position from 1 to {len(order) + 1}."]})
+    order.insert(position - 1, locked.pk)
+    _renumber(inspection, order)
+    locked.refresh_from_db()
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    _facts_changed(inspection, f"Fact moved to position {position}: {locked.label}.", by)
+    return locked
+
+
+def _renumber(inspection: Inspection, pks: list[int]) -> None:
+    # Two steps, so that the (inspection, order) uniqueness holds after every statement.
+    facts = inspection.context_facts
+    facts.update(order=models.F("order") + 100_000)
+    for n, pk in enumerate(pks, 1):
+        facts.filter(pk=pk).update(order=n)
+
+
+@transaction.atomic
+def context_facts_none(*, inspection: Inspection, by: AnyUser | None, none: bool) -> Inspection:
+    """Say that this report has no key contextual facts (or take it back)."""
+    _facts_author(inspection, by)
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if none and locked.context_facts.exists():
+        raise ValidationError("Remove the facts first: a report with facts cannot also have none.")
+    if locked.no_context_facts != none:
+        locked.no_context_facts = none
+        locked.save(update_fields=["no_context_facts"])
+        _facts_changed(
+            locked,
+            "Marked: no key contextual facts for this report."
+            if none
+            else "No longer marked as having no key contextual facts.",
+            by,
+        )
+    return locked
 
 
 @transaction.atomic

@@ -160,6 +160,8 @@ class FactRow:
     footnote: int | None
     is_group: bool = False
     in_group: bool = False
+    # The first reference to its footnote: it carries the id the footnote's back-link targets.
+    first_ref: bool = False
 
 
 @dataclass
@@ -175,6 +177,10 @@ class Footnotes:
             self.texts.append(source)
         return self.texts.index(source) + 1
 
+    def first(self, source: str) -> bool:
+        """Whether the next number() of this source is its first use."""
+        return bool(source) and source not in self.texts
+
 
 def fact_rows(inspection: Inspection, footnotes: Footnotes) -> list[FactRow]:
     """Key contextual facts in order; a group gets a heading row, footnoted once if its facts
@@ -185,7 +191,9 @@ def fact_rows(inspection: Inspection, footnotes: Footnotes) -> list[FactRow]:
     while i < len(facts):
         fact = facts[i]
         if not fact.group:
-            rows.append(FactRow(fact.label, fact.value, fact.as_at, footnotes.number(fact.source)))
+            first = footnotes.first(fact.source)
+            number = footnotes.number(fact.source)
+            rows.append(FactRow(fact.label, fact.value, fact.as_at, number, first_ref=first))
             i += 1
             continue
         j = i
@@ -194,12 +202,44 @@ def fact_rows(inspection: Inspection, footnotes: Footnotes) -> list[FactRow]:
         members = facts[i:j]
         sources = {f.source for f in members}
         shared = sources.pop() if len(sources) == 1 else ""
-        rows.append(FactRow(fact.group, "", "", footnotes.number(shared), is_group=True))
+        first = footnotes.first(shared)
+        number = footnotes.number(shared)
+        rows.append(FactRow(fact.group, "", "", number, is_group=True, first_ref=first))
         for member in members:
+            first = not shared and footnotes.first(member.source)
             own = None if shared else footnotes.number(member.source)
-            rows.append(FactRow(member.label, member.value, member.as_at, own, in_group=True))
+            rows.append(
+                FactRow(
+                    member.label, member.value, member.as_at, own, in_group=True, first_ref=first
+                )
+            )
         i = j
     return rows
+
+
+def team_lines(inspection: Inspection) -> list[tuple[str, str]]:
+    """The inspection team for the colophon, leads first, names as people write them."""
+    names: dict[str, list[str]] = {"lead": [], "inspector": []}
+    for role, first, last, username in inspection.memberships.order_by(
+        "role", "user__last_name", "user__first_name", "user__username"
+    ).values_list("role", "user__first_name", "user__last_name", "user__username"):
+        names.setdefault(role, []).append(f"{first} {last}".strip() or username)
+    lines = []
+    if names["lead"]:
+        lines.append(
+            (
+                "Lead inspector" if len(names["lead"]) == 1 else "Lead inspectors",
+                ", ".join(names["lead"]),
+            )
+        )
+    if names["inspector"]:
+        lines.append(
+            (
+                "Inspector" if len(names["inspector"]) == 1 else "Inspectors",
+                ", ".join(names["inspector"]),
+            )
+        )
+    return lines
 
 
 @dataclass(frozen=True)
@@ -232,6 +272,8 @@ class ReportDocument:
     cases: int
     manifest: Manifest
     problems: list[ReferenceProblem]
+    # The colophon: who inspected, as "Lead inspector: ...", "Inspectors: ...".
+    team: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def fact_bodies(self) -> list[list[FactRow]]:
@@ -293,6 +335,7 @@ def report_document(
     facts = fact_rows(inspection, footnotes)
     framework = inspection.framework
     return ReportDocument(
+        team=team_lines(inspection),
         inspection=inspection,
         sections=sections,
         section_titles=labels,

@@ -19,10 +19,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count
+
+from cases.access import INSPECTOR_EDITABLE
 from cases.models import Answer, Case
-from inspections.models import Inspection
+from cases.selectors import Blocker, status_counts
+from inspections.models import Inspection, Recommendation
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
 from scoring.selectors import InspectionScores
@@ -109,3 +114,125 @@ def builds_of(inspection: Inspection) -> Any:
 
 def versions_of(inspection: Inspection) -> Any:
     return ReportVersion.objects.filter(inspection=inspection).select_related("published_by")
+
+
+# -- ready to publish ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Task:
+    """One item of the publication checklist: done or not, and what is left (each a Blocker,
+    whose `place` the pages turn into a link to where it is put right)."""
+
+    key: str
+    title: str
+    blockers: list[Blocker]
+
+    @property
+    def done(self) -> bool:
+        return not self.blockers
+
+
+def publication_checklist(inspection: Inspection, scores: InspectionScores) -> list[Task]:
+    """Everything that must be true before the report is published, from the data as it is now.
+
+    The same list refuses publication in the service (report_publish), the page and the API.
+    """
+    counts = status_counts(inspection)
+    tasks: list[Task] = []
+
+    stage: list[Blocker] = []
+    if inspection.status not in (Inspection.Status.REPORTING, Inspection.Status.PUBLISHED):
+        stage.append(
+            Blocker(
+                f"The inspection is in {inspection.get_status_display().lower()}: move it on "
+                "to reporting.",
+                "status",
+            )
+        )
+    tasks.append(Task("status", "Inspection in reporting", stage))
+
+    open_cases = [
+        Blocker(
+            f"{counts[s]} case{'s' if counts[s] != 1 else ''} "
+            f"{'is' if counts[s] == 1 else 'are'} {Case.Status(s).label.lower()}.",
+            "cases",
+            {"status": s},
+        )
+        for s in INSPECTOR_EDITABLE
+        if counts[s]
+    ]
+    if counts["total"] == 0:
+        open_cases.append(Blocker("The inspection has no cases.", "import"))
+    tasks.append(Task("cases", "Every case submitted", open_cases))
+
+    sample: list[Blocker] = []
+    if counts["awaiting_moderation"]:
+        n = counts["awaiting_moderation"]
+        sample.append(
+            Blocker(
+                f"{n} sampled case{'s' if n != 1 else ''} {'waits' if n == 1 else 'wait'} for "
+                "moderation.",
+                "cases",
+                {"moderation": "awaiting"},
+            )
+        )
+    if not counts[Case.Status.MODERATED] and not inspection.moderation_samples.exists():
+        sample.append(Blocker("Draw a moderation sample and moderate it.", "sample"))
+    tasks.append(Task("moderation", "Every sampled case moderated", sample))
+
+    unanswered = [
+        Blocker(
+            f"{q.code} is unanswered on {q.unanswered} case{'s' if q.unanswered != 1 else ''}.",
+            "cases",
+            {"status": Case.Status.IN_PROGRESS},
+        )
+        for q in scores.key_questions
+        if q.unanswered
+    ]
+    tasks.append(Task("key_questions", "Every key question answered", unanswered))
+
+    written = {
+        k: (b or "").strip() for k, b in inspection.report_sections.values_list("key", "body")
+    }
+    missing = [
+        Blocker(f"{label} is not written.", f"section:{key}")
+        for key, label in Section.choices
+        if not written.get(key)
+    ]
+    tasks.append(Task("narrative", "Every narrative section written", missing))
+
+    tasks.append(
+        Task(
+            "references",
+            "Every data reference filled",
+            [Blocker(str(p), "report") for p in report_problems(inspection, scores)],
+        )
+    )
+
+    recommendations = dict(
+        inspection.recommendations.values_list("addressee").annotate(n=Count("pk"))
+    )
+    recs: list[Blocker] = []
+    if not recommendations.get(Recommendation.Addressee.REGION):
+        recs.append(Blocker("Write the regional recommendations.", "recommendations:region"))
+    tasks.append(Task("recommendations", "Recommendations written", recs))
+
+    facts: list[Blocker] = []
+    if not inspection.no_context_facts and not inspection.context_facts.exists():
+        facts.append(
+            Blocker("Add the key contextual facts, or mark the report as having none.", "facts")
+        )
+    tasks.append(Task("facts", "Key contextual facts given", facts))
+
+    dates: list[Blocker] = []
+    if not (inspection.fieldwork_start and inspection.fieldwork_end):
+        dates.append(Blocker("Enter the fieldwork start and end dates.", "details"))
+    if not inspection.publication_date:
+        dates.append(Blocker("Enter the publication date.", "details"))
+    tasks.append(Task("dates", "Fieldwork and publication dates set", dates))
+    return tasks
+
+
+def publication_blockers(inspection: Inspection, scores: InspectionScores) -> list[Blocker]:
+    return [b for task in publication_checklist(inspection, scores) for b in task.blockers]

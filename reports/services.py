@@ -21,13 +21,19 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from cases.selectors import Blocker
 from core.typing import AnyUser, User
 from inspections.access import require_lead, require_person, standing_of
-from inspections.models import Inspection, Recommendation
-from inspections.services import recommendations_replace
+from inspections.models import Inspection, InspectionEvent, Recommendation
+from inspections.services import inspection_event, recommendations_replace
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
-from reports.selectors import case_data_sha256, content_sha256, report_problems
+from reports.selectors import (
+    case_data_sha256,
+    content_sha256,
+    publication_blockers,
+    report_problems,
+)
 from scoring.selectors import inspection_scores
 
 logger = logging.getLogger(__name__)
@@ -41,6 +47,14 @@ MAX_BUILD_ATTEMPTS = 3
 
 class StaleEditError(ValidationError):
     """Someone else saved this part of the report after the author opened it."""
+
+
+class PublicationBlockedError(ValidationError):
+    """The report is not ready to publish: `blockers` say what is left (the checklist)."""
+
+    def __init__(self, blockers: list[Blocker]) -> None:
+        super().__init__([b.message for b in blockers])
+        self.blockers = blockers
 
 
 def _check_author(inspection: Inspection, by: AnyUser | None) -> None:
@@ -366,6 +380,9 @@ def report_publish(*, inspection: Inspection, by: AnyUser | None) -> ReportVersi
     locked = (
         Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
     )
+    blockers = publication_blockers(locked, inspection_scores(locked))
+    if blockers:
+        raise PublicationBlockedError(blockers)
     build = (
         ReportBuild.objects.filter(inspection=locked, status=ReportBuild.Status.SUCCEEDED)
         .order_by("-finished_at", "-pk")
@@ -416,8 +433,16 @@ def report_publish(*, inspection: Inspection, by: AnyUser | None) -> ReportVersi
         html_sha256=copies["html"][1],
         pdf_sha256=copies["pdf"][1],
     )
-    if locked.status != Inspection.Status.PUBLISHED:
-        locked.status = Inspection.Status.PUBLISHED
-        locked.save(update_fields=["status"])
+    was = locked.status
+    locked.publish()  # reporting (or published, for a new version) -> published
+    locked.save(update_fields=["status"])
+    inspection_event(
+        inspection=locked,
+        kind=InspectionEvent.Kind.STATUS,
+        summary=f"Report version {number} published"
+        + (" (from reporting)." if was != Inspection.Status.PUBLISHED else "."),
+        by=by,
+        data={"from": was, "to": locked.status, "version": number},
+    )
     inspection.status = locked.status
     return version

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.views.lifecycle import blocker_href
 from core.errors import ErrorLink, error, form_errors
 from inspections.access import require_lead, standing_get
 from inspections.models import Inspection, Recommendation
@@ -20,11 +21,13 @@ from reports.references import REFERENCE_HELP, ReferenceProblem
 from reports.rendering import section_preview
 from reports.selectors import (
     builds_of,
+    publication_checklist,
     report_problems,
     sections_of,
     versions_of,
 )
 from reports.services import (
+    PublicationBlockedError,
     StaleEditError,
     build_start,
     media_path,
@@ -73,6 +76,7 @@ def _overview_context(inspection: Inspection) -> dict[str, object]:
             for value in Recommendation.Addressee.values
         },
         "addressees": list(ADDRESSEE_LABELS.items()),
+        "n_facts": inspection.context_facts.count(),
         "builds": builds,
         "latest_ready": next((b for b in builds if b.status == ReportBuild.Status.SUCCEEDED), None),
         "versions": list(versions_of(inspection)),
@@ -292,6 +296,8 @@ def report_version_file(
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
+    """Ready to publish? The checklist (GOV.UK task list), each unfinished task linked to where
+    it is put right; publishing is refused until every task is done."""
     inspection = _inspection(request, slug)
     latest = (
         builds_of(inspection)
@@ -303,6 +309,8 @@ def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST":
         try:
             version = report_publish(inspection=inspection, by=request.user)
+        except PublicationBlockedError as exc:
+            errors = [error(b.message, blocker_href(slug, b)) for b in exc.blockers]
         except ValidationError as exc:
             errors = _errors(exc.messages)
         else:
@@ -312,6 +320,7 @@ def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
                 "are now locked.",
             )
             return redirect(reverse("report-overview", args=[slug]) + "#versions")
+    checklist = publication_checklist(inspection, inspection_scores(inspection))
     return render(
         request,
         "reports/publish.html",
@@ -320,6 +329,10 @@ def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
             "latest": latest,
             "next_number": versions_of(inspection).count() + 1,
             "errors": errors,
+            "tasks": [
+                (task, [(b, blocker_href(slug, b)) for b in task.blockers]) for task in checklist
+            ],
+            "ready": all(task.done for task in checklist),
         },
         status=400 if errors else 200,
     )

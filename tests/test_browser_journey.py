@@ -10,9 +10,7 @@ then every page passes axe (WCAG 2.2 A/AA) and the agreement page shows the mode
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
@@ -26,95 +24,9 @@ from inspections.tests.factories import (
     PDUFactory,
     UserFactory,
 )
+from tests.browser import Visitor, answer_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "test-password-123"  # UserFactory's
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: run .ci/system-packages (apt-get install chromium)")
-    # Playwright's sync API runs an event loop in this thread; Django's ORM (used by the tests
-    # here) refuses to run under one unless told it is safe, which it is for tests. Only while
-    # the browser runs: the variable must not leak into other tests (check --deploy fails on it).
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_api.sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-            yield browser
-            browser.close()
-    finally:
-        if previous is None:
-            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-        else:
-            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
-
-
-class Visitor:
-    """One person's browser session; checks every page it lands on with axe."""
-
-    def __init__(self, browser, base_url: str, name: str) -> None:
-        from axe_playwright_python.sync_playwright import Axe
-
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
-        self.page = self.context.new_page()
-        self.base_url = base_url
-        self.name = name
-        self.axe = Axe()
-        self.checked: list[str] = []
-
-    def check(self, shot: str | None = None) -> None:
-        results = self.axe.run(
-            self.page,
-            options={
-                "runOnly": {"type": "tag", "values": WCAG_TAGS},
-                "resultTypes": ["violations"],
-            },
-        )
-        violations = [
-            f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
-            for v in results.response["violations"]
-        ]
-        assert violations == [], f"axe on {self.page.url}: {violations}"
-        self.checked.append(self.page.url)
-        if shot:
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            self.page.screenshot(path=str(SCREENSHOTS / f"{shot}.png"), full_page=True)
-
-    def go(self, path: str, shot: str | None = None) -> None:
-        self.page.goto(self.base_url + path)
-        self.check(shot)
-
-    def sign_in(self, username: str, shot: str | None = None) -> None:
-        self.go("/accounts/login/", shot)
-        self.page.get_by_label("Username").fill(username)
-        self.page.get_by_label("Password").fill(PASSWORD)
-        self.page.get_by_role("button", name="Sign in").click()
-        self.check()
-
-
-def answer_section(page, *, skip_key_rationale: bool = False) -> None:
-    """Yes to every question on the page, with a rationale for the key question."""
-    for radio in page.locator("input[type=radio][value=yes]").all():
-        radio.check()
-    key = page.locator("textarea[id$='-rationale']").last
-    if page.get_by_role("heading", name="Key question").count() and not skip_key_rationale:
-        key.fill("The plan addresses the risks found in assessment.")
 
 
 def test_the_whole_journey_in_a_browser(browser, live_server, framework):
@@ -269,12 +181,21 @@ def test_the_lead_sets_up_an_inspection_in_a_browser(browser, live_server, frame
     lead.page.get_by_label("Short name for web addresses").fill("test-2026")
     lead.page.get_by_label("Region").select_option(label=region_pdu.region.name)
     lead.page.get_by_label("Framework version").select_option(index=1)
-    lead.page.get_by_label("Cases commenced from").fill("28/04/2026")
+    start = lead.page.get_by_role("group", name="First date of the case window")
+    start.get_by_label("Day").fill("28")
+    start.get_by_label("Month").fill("4")
+    start.get_by_label("Year").fill("2026")
     lead.page.get_by_role("button", name="Create inspection").click()
-    assert lead.page.locator(".govuk-error-summary").is_visible()
+    summary = lead.page.locator(".govuk-error-summary")
+    assert "Enter the last date of the case window" in summary.inner_text()
     lead.check()
-    lead.page.get_by_label("Cases commenced to").fill("09/05/2026")
+    end = lead.page.get_by_role("group", name="Last date of the case window")
+    end.get_by_label("Day").fill("9")
+    end.get_by_label("Month").fill("5")
+    end.get_by_label("Year").fill("2026")
     lead.page.get_by_role("button", name="Create inspection").click()
+    lead.check()
+    lead.page.get_by_role("link", name="Import cases from a CSV file").first.click()
     lead.check("21-import")
 
     # ...import a case list with a bad row: nothing is imported and the line is named

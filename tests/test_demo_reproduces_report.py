@@ -174,3 +174,42 @@ def test_breakdowns_add_up_to_the_whole(scores):
     )
     assert eligible["cases"] + not_eligible["cases"] == scores["cases"]
     assert sum(g["cases"] for g in mappa if g["group"].startswith("level_")) == eligible["cases"]
+
+
+def _fact_lines(report_text: str) -> list[str]:
+    section = report_text.split("Key contextual facts (Back to top)")[1]
+    section = section.split("Risk of Serious Harm classification of inspected cases")[0]
+    return [line.strip() for line in section.splitlines() if line.strip()]
+
+
+def test_every_contextual_fact_is_printed_as_published_with_its_footnote_number(demo, report_text):
+    """The published report runs each fact's label, its date in brackets, its footnote number
+    and its value together ("Number of people supervised (on 30 June 2025)116,821"): rebuild
+    each line from the demo's facts, numbering footnotes as the report does (in order of first
+    use), and find it in the text."""
+    from reports.rendering import Footnotes
+
+    lines = _fact_lines(report_text)
+    footnotes = Footnotes()
+    facts = list(demo.context_facts.order_by("order"))
+    groups: dict[str, list] = {}
+    for fact in facts:
+        if fact.group:
+            groups.setdefault(fact.group, []).append(fact)
+            continue
+        number = footnotes.number(fact.source)
+        dated = f" ({fact.as_at})" if fact.as_at else ""
+        line = f"{fact.label}{dated}{number or ''}{fact.value}"
+        assert line in lines, line
+    for group, members in groups.items():
+        sources = {m.source for m in members}
+        number = footnotes.number(sources.pop()) if len(sources) == 1 else None
+        assert f"{group}{number or ''}" in lines, group
+        assert "".join(m.label for m in members) in lines, group
+        assert "".join(m.value for m in members) in lines, group
+    published_footnotes = re.findall(r"^\s+(\d+)\. ", report_text.split("Footnotes")[-1], re.M)
+    assert len(footnotes.texts) == len(published_footnotes) == 4
+
+
+def test_the_demo_invents_no_dates_the_report_does_not_give(demo):
+    assert (demo.fieldwork_start, demo.fieldwork_end, demo.publication_date) == (None, None, None)

@@ -32,7 +32,7 @@ from cases.models import Answer, Case
 from cases.services import answer_record
 from cases.tests.factories import CaseFactory
 from cases.tests.helpers import answer_all
-from inspections.models import Membership
+from inspections.models import ContextFact, Membership
 from inspections.tests.factories import (
     InspectionFactory,
     MembershipFactory,
@@ -85,6 +85,7 @@ class World:
     build: ReportBuild
     users: dict[str, Any]
     keys: dict[str, str]
+    fact: Any
 
 
 def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
@@ -135,6 +136,9 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
     folder.mkdir(parents=True)
     (folder / "report.html").write_text("<p>Report</p>")
     (folder / "report.pdf").write_bytes(b"%PDF-1.7\n")
+    fact = ContextFact.objects.create(
+        inspection=inspection, order=1, label="Number of people supervised", value="16,821"
+    )
     ReportVersion.objects.create(
         inspection=inspection,
         number=1,
@@ -164,6 +168,7 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
             "revoked": revoked.client.user,
         },
         keys={"client": scoped.key, "revoked": revoked.key},
+        fact=fact,
     )
 
 
@@ -188,6 +193,11 @@ API_CASE_READ = expect(200, colleague=404, **API_SEES)
 API_LEAD_READ = expect(403, lead=200, admin=200, **API_SEES)
 
 
+# A write refused to all but the lead; the lead gets `status` (a real answer to the body sent).
+def api_lead_write(status: int) -> dict[str, int]:
+    return expect(403, lead=status, admin=status, **API_SEES)
+
+
 @dataclass(frozen=True)
 class Row:
     method: str
@@ -207,6 +217,16 @@ def _moderation_post(world: World) -> dict[str, str]:
     for code, version in versions.items():
         data |= {f"{code}-verdict": "agree", f"{code}-version": str(version)}
     return data
+
+
+def _create_inspection(world: World) -> dict[str, str]:
+    return {
+        "title": "DIPP in the matrix region",
+        "region": world.inspection.region.slug,
+        "framework": world.inspection.framework.slug,
+        "case_window_start": "2026-04-28",
+        "case_window_end": "2026-05-09",
+    }
 
 
 def _section_post(world: World) -> dict[str, str]:
@@ -295,15 +315,99 @@ MATRIX: dict[str, list[Row]] = {
     "inspections/<slug:slug>/report/versions/<int:number>/report.<str:kind>": [
         Row("get", LEAD_PAGE)
     ],
+    "inspections/<slug:slug>/details/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
+    "inspections/<slug:slug>/facts/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
+    "inspections/<slug:slug>/facts/<int:fact_id>/": [
+        Row("get", LEAD_PAGE),
+        Row("post", LEAD_FORM, {}),
+    ],
+    "inspections/<slug:slug>/facts/<int:fact_id>/remove/": [Row("get", LEAD_PAGE)],
+    "inspections/<slug:slug>/history/": [Row("get", LEAD_PAGE)],
+    "inspections/<slug:slug>/team/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
+    "inspections/<slug:slug>/team/<str:username>/": [
+        Row("get", LEAD_PAGE),
+        Row("post", LEAD_FORM, {}),
+    ],
+    "inspections/<slug:slug>/team/<str:username>/remove/": [Row("get", LEAD_PAGE)],
+    # A step on that the cases do not allow yet: allowed, refused with what stops it (400).
+    "inspections/<slug:slug>/status/": [
+        Row("get", LEAD_PAGE),
+        Row("post", LEAD_FORM, {"to": "moderation"}),
+    ],
+    "inspections/<slug:slug>/moderation/sample/": [
+        Row("get", LEAD_PAGE),
+        Row("post", LEAD_FORM, {}),
+    ],
     # -- the API --
-    "api/v1/inspections/": [Row("get", expect(200, anonymous=401, revoked=401))],
-    "api/v1/inspections/<slug:slug>/": [Row("get", API_READ)],
+    "api/v1/inspections/": [
+        Row("get", expect(200, anonymous=401, revoked=401)),
+        # Leads (of any inspection) and administrators create inspections; clients never write.
+        Row(
+            "post",
+            expect(403, anonymous=401, revoked=401, lead=201, other_lead=201, admin=201),
+            _create_inspection,
+        ),
+    ],
+    "api/v1/inspections/<slug:slug>/": [
+        Row("get", API_READ),
+        # Allowed for the lead, who must send If-Match (428 without it).
+        Row("patch", api_lead_write(428), {"title": "Renamed"}),
+    ],
+    "api/v1/inspections/<slug:slug>/members/": [
+        Row("get", API_LEAD_READ),
+        Row("post", api_lead_write(400), {"username": "nobody-at-all", "role": "inspector"}),
+    ],
+    "api/v1/inspections/<slug:slug>/members/<str:username>/": [
+        Row("patch", api_lead_write(200), {"role": "inspector"}),
+        Row("delete", api_lead_write(204)),
+    ],
+    "api/v1/inspections/<slug:slug>/status/": [
+        Row("post", api_lead_write(409), {"status": "moderation"}),
+    ],
+    "api/v1/inspections/<slug:slug>/moderation-samples/": [
+        Row("get", API_LEAD_READ),
+        Row("post", api_lead_write(201), {"share": 50, "seed": 7}),
+    ],
+    "api/v1/inspections/<slug:slug>/cases/import/": [Row("post", api_lead_write(400), {})],
+    "api/v1/inspections/<slug:slug>/cases/<slug:reference>/submit/": [
+        # The allocated inspector is told what is missing (400); nobody else may submit.
+        Row("post", expect(403, inspector=400, colleague=404, **API_SEES), {}),
+    ],
+    "api/v1/inspections/<slug:slug>/cases/<slug:reference>/moderation/": [
+        Row(
+            "post",
+            expect(403, lead=400, admin=400, marker=400, colleague=404, **API_SEES),
+            {"verdicts": []},
+            "submitted",
+        ),
+    ],
+    "api/v1/inspections/<slug:slug>/context-facts/<int:fact_id>/": [
+        Row("get", API_READ),
+        Row("put", api_lead_write(428), {"value": "17,000"}),
+        Row("delete", api_lead_write(428)),
+    ],
+    "api/v1/inspections/<slug:slug>/report/sections/": [Row("get", API_LEAD_READ)],
+    "api/v1/inspections/<slug:slug>/report/sections/<str:key>/": [
+        Row("get", API_LEAD_READ),
+        Row("put", api_lead_write(428), {"body": "Text."}),
+    ],
+    "api/v1/inspections/<slug:slug>/report/recommendations/<str:addressee>/": [
+        Row("get", API_LEAD_READ),
+        Row("put", api_lead_write(428), {"texts": ["One."]}),
+    ],
+    "api/v1/inspections/<slug:slug>/report/checklist/": [Row("get", API_LEAD_READ)],
     "api/v1/inspections/<slug:slug>/pdus/": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/framework/": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/recommendations/": [Row("get", API_READ)],
-    "api/v1/inspections/<slug:slug>/context-facts/": [Row("get", API_READ)],
+    "api/v1/inspections/<slug:slug>/context-facts/": [
+        Row("get", API_READ),
+        Row("post", api_lead_write(400), {}),
+    ],
     "api/v1/inspections/<slug:slug>/cases/": [Row("get", API_READ)],
-    "api/v1/inspections/<slug:slug>/cases/<slug:reference>/": [Row("get", API_CASE_READ)],
+    "api/v1/inspections/<slug:slug>/cases/<slug:reference>/": [
+        Row("get", API_CASE_READ),
+        Row("patch", expect(403, lead=428, admin=428, colleague=404, **API_SEES), {}),
+    ],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/answers/": [Row("get", API_CASE_READ)],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/answers/<slug:code>/": [
         Row("get", API_CASE_READ),
@@ -318,12 +422,19 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/scores/": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/scores.csv": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/scores.xlsx": [Row("get", API_READ)],
-    "api/v1/inspections/<slug:slug>/report/builds/": [Row("get", API_LEAD_READ)],
+    "api/v1/inspections/<slug:slug>/report/builds/": [
+        Row("get", API_LEAD_READ),
+        Row("post", api_lead_write(202), {}),
+    ],
     "api/v1/inspections/<slug:slug>/report/builds/<int:build_id>/": [Row("get", API_LEAD_READ)],
     "api/v1/inspections/<slug:slug>/report/builds/<int:build_id>/report.<str:kind>": [
         Row("get", API_LEAD_READ)
     ],
-    "api/v1/inspections/<slug:slug>/report/versions/": [Row("get", API_READ)],
+    "api/v1/inspections/<slug:slug>/report/versions/": [
+        Row("get", API_READ),
+        # Not ready: the checklist's open items come back with 409.
+        Row("post", api_lead_write(409), {}),
+    ],
     "api/v1/inspections/<slug:slug>/report/versions/<int:number>/": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/report/versions/<int:number>/report.<str:kind>": [
         Row("get", API_READ)
@@ -349,6 +460,8 @@ def _path(route: str, world: World, row: Row) -> str:
         "<str:kind>": "pdf",
         "<str:key>": "context",
         "<str:addressee>": "region",
+        "<int:fact_id>": str(world.fact.pk),
+        "<str:username>": world.users["colleague"].username,
     }
     path = route
     for placeholder, value in values.items():
@@ -391,7 +504,7 @@ def test_each_route_answers_each_role_as_the_access_rules_say(
     client = _client(world, role, api=api)
     data = row.data(world) if callable(row.data) else row.data
     path = _path(route, world, row)
-    if api and row.method in ("put", "post"):
+    if api and row.method in ("put", "post", "patch", "delete"):
         response = getattr(client, row.method)(path, data or {}, format="json")
     elif row.method == "post":
         response = client.post(path, data or {})
@@ -403,7 +516,7 @@ def test_each_route_answers_each_role_as_the_access_rules_say(
     )
     if expected == 302 and role == "anonymous" and not api:
         assert response["Location"].startswith(reverse("login"))
-    if api and expected >= 400:
+    if api and expected >= 400 and response.status_code != 204:
         assert set(response.json()) == {"detail", "code", "errors"}
 
 

@@ -1,37 +1,7 @@
+"""The case list's filters: the same FilterSet as the all-cases page (cases/filters.py)."""
+
 from __future__ import annotations
 
-from typing import Any
+from cases.filters import CaseFilter
 
-import django_filters
-
-from cases.models import Case
-
-
-def _boolean(**kwargs: Any) -> django_filters.TypedChoiceFilter:
-    """true or false, strictly: django-filter's BooleanFilter silently ignores other values,
-    which would hand back every case for a typo."""
-    return django_filters.TypedChoiceFilter(
-        choices=[("true", "true"), ("false", "false")],
-        coerce=lambda value: value == "true",
-        **kwargs,
-    )
-
-
-class CaseFilter(django_filters.FilterSet):
-    pdu = django_filters.CharFilter(
-        field_name="pdu__code", help_text="PDU code (see the inspection's pdus)."
-    )
-    mappa_eligible = _boolean()
-    mappa_level = django_filters.TypedChoiceFilter(choices=Case.MappaLevel.choices, coerce=int)
-    rosh = django_filters.ChoiceFilter(choices=Case.Rosh.choices)
-    status = django_filters.ChoiceFilter(choices=Case.Status.choices)
-    inspector = django_filters.CharFilter(
-        field_name="inspector__username", help_text="Username of the allocated inspector."
-    )
-    unallocated = _boolean(
-        field_name="inspector", lookup_expr="isnull", help_text="true: cases with no inspector."
-    )
-
-    class Meta:
-        model = Case
-        fields = ("pdu", "mappa_eligible", "mappa_level", "rosh", "status", "inspector")
+__all__ = ["CaseFilter"]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.models import MAX_RATIONALE_LENGTH, MAX_REASON_LENGTH, Answer, Case
+from cases.models import MAX_RATIONALE_LENGTH, MAX_REASON_LENGTH, Answer, Case, ModerationSample
 from inspections.api.serializers import PDUSerializer
+from inspections.models import Inspection, Membership
 
 
 def answer_etag(answer: Answer | None) -> str:
@@ -21,6 +22,12 @@ class CaseSerializer(serializers.ModelSerializer):
         default=None,
         help_text="Username of the allocated inspector.",
     )
+    second_marker = serializers.CharField(
+        source="second_marker.username",
+        allow_null=True,
+        default=None,
+        help_text="Username of the second marker (null: the lead moderates).",
+    )
 
     class Meta:
         model = Case
@@ -29,6 +36,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "pdu",
             *Case.PROFILE_ATTRIBUTES,
             "inspector",
+            "second_marker",
             "status",
             "version",
             "updated_at",
@@ -74,3 +82,86 @@ class AnswerInputSerializer(serializers.Serializer):
         help_text="Why the answer changes: needed once the case has been submitted "
         f"(at most {MAX_REASON_LENGTH:,} characters).",
     )
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Membership
+        fields = ("username", "name", "role")
+        read_only_fields = fields
+
+    def get_name(self, membership: Membership) -> str:
+        return membership.user.get_full_name() or membership.user.get_username()
+
+
+class MemberInputSerializer(serializers.Serializer):
+    username = serializers.CharField(
+        max_length=254, help_text="The person's username or email address."
+    )
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class MemberRoleSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Membership.Role.choices)
+
+
+class StatusMoveSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=[s for s in Inspection.Status.choices if s[0] != Inspection.Status.PUBLISHED],
+        help_text="One step on (guards checked) or one step back (with a reason).",
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseAllocationSerializer(serializers.Serializer):
+    """Who the case is allocated to and who second-marks it (usernames; null to clear)."""
+
+    inspector = serializers.CharField(required=False, allow_null=True)
+    second_marker = serializers.CharField(required=False, allow_null=True)
+
+
+class VerdictSerializer(serializers.Serializer):
+    question = serializers.CharField(help_text="A key question's code, e.g. C1.")
+    agrees = serializers.BooleanField()
+    value = serializers.ChoiceField(
+        choices=Answer.Value.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Your judgement, when you disagree.",
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", help_text="Needed when you disagree."
+    )
+    version = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The answer version you read (its ETag's number): a changed answer is "
+        "refused (412) rather than agreed with unseen.",
+    )
+
+
+class ModerationInputSerializer(serializers.Serializer):
+    verdicts = VerdictSerializer(many=True)
+
+
+class SampleInputSerializer(serializers.Serializer):
+    share = serializers.IntegerField(min_value=1, max_value=100)
+    seed = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+
+
+class SampleSerializer(serializers.ModelSerializer):
+    cases = serializers.SerializerMethodField()
+    drawn_by = serializers.CharField(source="drawn_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = ModerationSample
+        fields = ("id", "share", "seed", "drawn_by", "drawn_at", "cases")
+        read_only_fields = fields
+
+    def get_cases(self, sample: ModerationSample) -> list[str]:
+        return sorted(s.case.reference for s in sample.cases.all())

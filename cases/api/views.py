@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import schema
+from api.concurrency import etag
 from api.exceptions import PreconditionFailed, PreconditionRequired
 from api.pagination import Pagination
 from api.schema import ok
@@ -27,9 +28,11 @@ from cases.api.filters import CaseFilter
 from cases.api.serializers import (
     AnswerInputSerializer,
     AnswerSerializer,
+    CaseAllocationSerializer,
     CaseSerializer,
     answer_etag,
 )
+from cases.api.workflow import case_allocation_update
 from cases.models import Case
 from cases.selectors import case_answer_find, case_answers, case_question_get
 from cases.services import StaleWriteError, answer_record
@@ -68,18 +71,43 @@ class CaseListView(generics.ListAPIView[Case]):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request user
             return Case.objects.none()
         standing = standing_get(self.request.user, self.kwargs["slug"])
-        return cases_visible(standing).select_related("pdu", "inspector").order_by("reference")
+        return (
+            cases_visible(standing)
+            .select_related("pdu", "inspector", "second_marker")
+            .order_by("reference")
+        )
 
 
-@extend_schema(
-    tags=["cases"], responses={200: ok(CaseSerializer, "The case."), **schema.READ_ERRORS}
-)
 class CaseDetailView(APIView):
     """One case and its profile."""
 
+    @extend_schema(
+        tags=["cases"],
+        operation_id="cases_retrieve",
+        responses={200: ok(CaseSerializer, "The case; ETag header set."), **schema.READ_ERRORS},
+    )
     def get(self, request: Request, slug: str, reference: str) -> Response:
         case = case_get(standing_get(request.user, slug), reference)
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(case).data, headers={"ETag": etag(case.version)})
+
+    @extend_schema(
+        tags=["cases"],
+        operation_id="cases_partial_update",
+        parameters=[schema.IF_MATCH],
+        request=CaseAllocationSerializer,
+        responses={
+            200: ok(CaseSerializer, "Allocated; new ETag header."),
+            400: schema.BAD_REQUEST,
+            412: schema.STALE,
+            428: schema.PRECONDITION_REQUIRED,
+        },
+    )
+    def patch(self, request: Request, slug: str, reference: str) -> Response:
+        """Allocate the case: its `inspector` and `second_marker` (usernames of people on the
+        inspection; null clears). The lead, with If-Match."""
+        standing = standing_get(request.user, slug)
+        case = case_get(standing, reference)
+        return case_allocation_update(request, standing, case)
 
 
 class CaseAnswerListView(APIView):

@@ -31,12 +31,15 @@ from cases.services.csv_import import (
     CsvImportError,
     cases_import_csv,
 )
+from cases.services.lifecycle import StepBlockedError, inspection_move
 from cases.services.profile import (
     case_create,
     case_update_profile,
     case_validate,
     cases_bulk_create,
 )
+from cases.services.sampling import moderation_sample_draw
+from cases.services.team import member_add, member_change_role, member_remove
 from cases.services.workflow import (
     IncompleteCaseError,
     Verdict,
@@ -58,6 +61,7 @@ __all__ = [
     "PageAnswer",
     "PageStaleError",
     "StaleWriteError",
+    "StepBlockedError",
     "Verdict",
     "allowed_values",
     "answer_record",
@@ -72,6 +76,11 @@ __all__ = [
     "cases_allocate",
     "cases_bulk_create",
     "cases_import_csv",
+    "inspection_move",
+    "member_add",
+    "member_change_role",
+    "member_remove",
+    "moderation_sample_draw",
     "page_field",
     "verdict_field",
 ]

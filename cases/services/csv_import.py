@@ -15,7 +15,8 @@ from cases.services.common import acting, check_not_published
 from cases.services.profile import case_validate, cases_bulk_create
 from core.typing import AnyUser
 from inspections.access import require_manage
-from inspections.models import Inspection
+from inspections.models import Inspection, InspectionEvent
+from inspections.services import inspection_event
 
 # CSV import: the documented columns (docs/case-import.md). Booleans are yes/no.
 CSV_REQUIRED = ("reference", "pdu", "sentence_type", "setting", "rosh", "practitioner_grade")
@@ -163,4 +164,12 @@ def cases_import_csv(
     if problems:
         raise CsvImportError(problems)
     # Every row passed case_validate above; the database still checks each invariant.
-    return cases_bulk_create(inspection=inspection, profiles=profiles, validate=False)
+    created = cases_bulk_create(inspection=inspection, profiles=profiles, validate=False)
+    inspection_event(
+        inspection=inspection,
+        kind=InspectionEvent.Kind.CASES,
+        summary=f"{len(created)} case{'s' if len(created) != 1 else ''} imported from a CSV file.",
+        by=by,
+        data={"imported": len(created)},
+    )
+    return created

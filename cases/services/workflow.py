@@ -17,7 +17,8 @@ from cases.services.answers import Conflict, PageStaleError, allowed_values
 from cases.services.common import acting, check_not_published
 from core.typing import AnyUser, User
 from inspections.access import require_manage
-from inspections.models import Inspection, Question
+from inspections.models import Inspection, InspectionEvent, Question
+from inspections.services import inspection_event
 
 
 class IncompleteCaseError(Exception):
@@ -83,7 +84,27 @@ def cases_allocate(
     fields: dict[str, object] = {"inspector": inspector}
     if set_second_marker:
         fields["second_marker"] = second_marker
-    return cases.update(**fields, version=F("version") + 1)
+    references = sorted(c.reference for c in cases)
+    changed = cases.update(**fields, version=F("version") + 1)
+    who = (inspector.get_full_name() or inspector.get_username()) if inspector else "nobody"
+    marker = ""
+    if set_second_marker:
+        marker = (
+            f", second marker {second_marker.get_full_name() or second_marker.get_username()}"
+            if second_marker
+            else ", second marker the lead"
+        )
+    inspection_event(
+        inspection=inspection,
+        kind=InspectionEvent.Kind.CASES,
+        summary=f"{changed} case{'s' if changed != 1 else ''} allocated to {who}{marker}.",
+        by=by,
+        data={
+            "cases": references[:200],
+            "inspector": inspector.get_username() if inspector else None,
+        },
+    )
+    return changed
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def test_an_inspection_window_that_ends_before_it_starts_is_refused_with_a_messa
         },
     )
     assert response.status_code == 400
-    assert "must end on or after its start" in response.content.decode()
+    assert "The case window must end on or after it starts." in response.content.decode()
     assert not Inspection.objects.filter(slug="t-1").exists()
 
 

@@ -1,10 +1,22 @@
-"""Output serializers of the inspection resources (read-only: no input through these)."""
+"""Serializers of the inspection resources: explicit output serializers, and one input
+serializer per write (the services validate; these only parse)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rest_framework import serializers
 
-from inspections.models import PDU, ContextFact, Framework, Inspection, Question, Recommendation
+from api.concurrency import etag
+from inspections.models import (
+    PDU,
+    ContextFact,
+    Framework,
+    Inspection,
+    Question,
+    Recommendation,
+    Region,
+)
 
 
 class RegionSummarySerializer(serializers.Serializer):
@@ -21,6 +33,9 @@ class FrameworkSummarySerializer(serializers.Serializer):
 class InspectionSerializer(serializers.ModelSerializer):
     region = RegionSummarySerializer()
     framework = FrameworkSummarySerializer()
+    etag = serializers.SerializerMethodField(
+        help_text="Send it back as If-Match to change the inspection's details."
+    )
 
     class Meta:
         model = Inspection
@@ -34,8 +49,58 @@ class InspectionSerializer(serializers.ModelSerializer):
             "case_window_end",
             "fieldwork_start",
             "fieldwork_end",
+            "publication_date",
+            "available_at",
+            "no_context_facts",
+            "version",
+            "etag",
         )
         read_only_fields = fields
+
+    def get_etag(self, inspection: Inspection) -> str:
+        return etag(inspection.version)
+
+
+class InspectionCreateSerializer(serializers.Serializer):
+    """As the create page: you become the inspection's lead."""
+
+    title = serializers.CharField(max_length=200)
+    region = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Region.objects.all(), help_text="The region's slug."
+    )
+    framework = serializers.SlugField(help_text="The framework's slug, e.g. dipp.")
+    framework_version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Default: the latest version of the framework."
+    )
+    case_window_start = serializers.DateField()
+    case_window_end = serializers.DateField()
+    slug = serializers.SlugField(
+        max_length=60, required=False, default="", help_text="Default: made from the title."
+    )
+    fieldwork_start = serializers.DateField(required=False, allow_null=True, default=None)
+    fieldwork_end = serializers.DateField(required=False, allow_null=True, default=None)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        frameworks = Framework.objects.filter(slug=attrs["framework"]).order_by("-version")
+        if "framework_version" in attrs:
+            frameworks = frameworks.filter(version=attrs.pop("framework_version"))
+        framework = frameworks.first()
+        if framework is None:
+            raise serializers.ValidationError({"framework": ["No such framework (or version)."]})
+        attrs["framework"] = framework
+        return attrs
+
+
+class InspectionUpdateSerializer(serializers.Serializer):
+    """The inspection's details: send only what changes, with If-Match."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    case_window_start = serializers.DateField(required=False)
+    case_window_end = serializers.DateField(required=False)
+    fieldwork_start = serializers.DateField(required=False, allow_null=True)
+    fieldwork_end = serializers.DateField(required=False, allow_null=True)
+    publication_date = serializers.DateField(required=False, allow_null=True)
+    available_at = serializers.URLField(required=False, allow_blank=True, max_length=300)
 
 
 class PDUSerializer(serializers.ModelSerializer):
@@ -87,7 +152,23 @@ class RecommendationSerializer(serializers.ModelSerializer):
 
 
 class ContextFactSerializer(serializers.ModelSerializer):
+    etag = serializers.SerializerMethodField(help_text="Send it back as If-Match to change it.")
+
     class Meta:
         model = ContextFact
-        fields = ("order", "group", "label", "value", "as_at", "source")
+        fields = ("order", "group", "label", "value", "as_at", "source", "id", "version", "etag")
         read_only_fields = fields
+
+    def get_etag(self, fact: ContextFact) -> str:
+        return etag(fact.version)
+
+
+class ContextFactInputSerializer(serializers.Serializer):
+    """A fact's text (the service checks it). `order` moves it (1 = first)."""
+
+    label = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    value = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    as_at = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    group = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    source = serializers.CharField(required=False, allow_blank=True)
+    order = serializers.IntegerField(required=False, min_value=1)

@@ -31,4 +31,9 @@ urlpatterns = [
         views.ContextFactListView.as_view(),
         name="api-inspection-context-facts",
     ),
+    path(
+        "inspections/<slug:slug>/context-facts/<int:fact_id>/",
+        views.ContextFactDetailView.as_view(),
+        name="api-inspection-context-fact",
+    ),
 ]

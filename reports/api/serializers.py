@@ -1,4 +1,5 @@
-"""Output serializers of the report API (read-only: builds start and versions publish on the web)."""
+"""Serializers of the report API: builds, versions, narrative sections, recommendations and the
+publication checklist."""
 
 from __future__ import annotations
 
@@ -87,3 +88,46 @@ class ReportVersionSerializer(serializers.ModelSerializer):
             )
             for kind in ("html", "pdf")
         }
+
+
+class SectionSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    body = serializers.CharField()
+    version = serializers.IntegerField(help_text="0: not written yet.")
+    etag = serializers.CharField(help_text="Send it back as If-Match to change the section.")
+    problems = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="References that cannot be filled from the data yet (the report cannot be "
+        "built until they can).",
+    )
+
+
+class SectionInputSerializer(serializers.Serializer):
+    body = serializers.CharField(
+        allow_blank=True, trim_whitespace=False, help_text="Markdown with data references."
+    )
+
+
+class RecommendationsSerializer(serializers.Serializer):
+    addressee = serializers.CharField()
+    texts = serializers.ListField(child=serializers.CharField())
+    etag = serializers.CharField(help_text="Send it back as If-Match to change them.")
+
+
+class RecommendationsInputSerializer(serializers.Serializer):
+    texts = serializers.ListField(
+        child=serializers.CharField(allow_blank=True), help_text="In order; numbered from 1."
+    )
+
+
+class BlockerSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    place = serializers.CharField(help_text="Where it is put right (a page of the inspection).")
+
+
+class ChecklistTaskSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    title = serializers.CharField()
+    done = serializers.BooleanField()
+    blockers = BlockerSerializer(many=True)

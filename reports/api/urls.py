@@ -8,6 +8,26 @@ from reports.api import views
 
 urlpatterns = [
     path(
+        "inspections/<slug:slug>/report/sections/",
+        views.ReportSectionListView.as_view(),
+        name="api-report-sections",
+    ),
+    path(
+        "inspections/<slug:slug>/report/sections/<str:key>/",
+        views.ReportSectionView.as_view(),
+        name="api-report-section",
+    ),
+    path(
+        "inspections/<slug:slug>/report/recommendations/<str:addressee>/",
+        views.ReportRecommendationsView.as_view(),
+        name="api-report-recommendations",
+    ),
+    path(
+        "inspections/<slug:slug>/report/checklist/",
+        views.ReportChecklistView.as_view(),
+        name="api-report-checklist",
+    ),
+    path(
         "inspections/<slug:slug>/report/builds/",
         views.ReportBuildListView.as_view(),
         name="api-report-builds",

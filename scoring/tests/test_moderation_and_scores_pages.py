@@ -145,7 +145,7 @@ def _queries(client, url: str) -> int:
     [
         ("home", "lead", 5),
         ("inspection-home", "inspector", 4),
-        ("case-index", "lead", 9),
+        ("case-index", "lead", 11),
         ("scores-dashboard", "lead", 8),
         ("agreement", "lead", 6),
     ],

@@ -22,12 +22,28 @@ from cases.access import (
     can_submit,
     can_write_answers,
     case_get,
+    cases_visible,
     reason_needed,
     require_moderate,
 )
-from cases.forms import AllocateForm, BulkAllocateForm, CaseProfileForm, CsvImportForm
+from cases.filters import CaseFilter
+from cases.forms import (
+    AllocateForm,
+    BulkAllocateForm,
+    CaseProfileForm,
+    CsvImportForm,
+    member_choices,
+)
 from cases.models import Answer, Case
-from cases.selectors import CasePage, case_list, case_page, case_page_of, case_problems
+from cases.selectors import (
+    CASE_SORTS,
+    CasePage,
+    case_list,
+    case_page,
+    case_page_of,
+    case_problems,
+    status_counts,
+)
 from cases.services import (
     CSV_BOOLEANS,
     CSV_COLUMNS,
@@ -85,6 +101,7 @@ def _hash(name: str) -> str:
 def inspection_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The inspection's front page: my cases (task list), cases to second-mark, lead tools."""
     standing = standing_get(request.user, slug)
+    counts = status_counts(standing.inspection) if standing.is_lead else {}
     cases = case_list(standing, mine=True)
     mine = [c for c in cases if c.inspector_id == standing.user_id]
     marking = [
@@ -100,8 +117,22 @@ def inspection_home(request: HttpRequest, slug: str) -> HttpResponse:
             "inspection": standing.inspection,
             "mine": [(c, status_tag(c)) for c in mine],
             "marking": [(c, status_tag(c)) for c in marking],
+            # What needs the lead first: each count links to the filtered case list.
+            "queue": _queue(counts) if counts else [],
+            "counts": counts,
         },
     )
+
+
+def _queue(counts: dict[str, int]) -> list[tuple[str, int, str]]:
+    return [
+        ("Awaiting moderation", counts["awaiting_moderation"], "moderation=awaiting"),
+        ("Returned to their inspector", counts[Case.Status.RETURNED], "status=returned"),
+        ("Submitted", counts[Case.Status.SUBMITTED], "status=submitted"),
+        ("In progress", counts[Case.Status.IN_PROGRESS], "status=in_progress"),
+        ("Not started", counts[Case.Status.NOT_STARTED], "status=not_started"),
+        ("Moderated", counts[Case.Status.MODERATED], "status=moderated"),
+    ]
 
 
 @login_required
@@ -138,8 +169,16 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 return redirect(request.get_full_path())
         errors = form_errors(form, hrefs={"cases": "#cases-table"})
-    cases = case_page_of(standing, request.GET.get("page"))
+    listing = CaseFilter(request.GET, queryset=cases_visible(standing))
+    filtered = listing.qs if listing.is_valid() else cases_visible(standing).none()
+    sort = request.GET.get("sort", "reference")
+    cases = case_page_of(standing, request.GET.get("page"), filtered=filtered, sort=sort)
     selected = {str(v) for v in request.POST.getlist("cases")}
+    filter_errors = [
+        error(f"{name}: {message}", "#filters")
+        for name, messages_ in listing.errors.items()
+        for message in messages_
+    ]
     return render(
         request,
         "cases/case_index.html",
@@ -148,10 +187,23 @@ def case_index(request: HttpRequest, slug: str) -> HttpResponse:
             "inspection": inspection,
             "rows": [(c, status_tag(c), str(c.pk) in selected) for c in cases],
             "cases_page": cases,
+            "page_links": cases.paginator.get_elided_page_range(
+                cases.number, on_each_side=2, on_ends=1
+            ),
+            "filters": listing.form,
+            "filtering": any(request.GET.get(k) for k in listing.filters if k != "page"),
+            "sorts": [(key, label) for key, (label, _) in CASE_SORTS.items()],
+            "sort": sort if sort in CASE_SORTS else "reference",
+            "members": member_choices(inspection),
+            "pdus": inspection.region.pdus.order_by("name"),
+            "choices": {
+                "status": Case.Status.choices,
+                "rosh": Case.Rosh.choices,
+            },
             "form": form,
-            "errors": errors,
+            "errors": errors + filter_errors,
         },
-        status=400 if errors else 200,
+        status=400 if errors or filter_errors else 200,
     )
 
 

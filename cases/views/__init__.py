@@ -1,0 +1,37 @@
+"""Web pages for an inspection's cases (pages), its team (team) and its lifecycle and moderation
+sample (lifecycle). Views parse input, call one service or selector, render."""
+
+from __future__ import annotations
+
+from cases.views.lifecycle import inspection_status, moderation_sample
+from cases.views.pages import (
+    case_allocate,
+    case_detail,
+    case_import,
+    case_index,
+    case_moderation,
+    case_profile,
+    case_section,
+    case_submit_view,
+    inspection_home,
+    status_tag,
+)
+from cases.views.team import team_member, team_member_remove, team_page
+
+__all__ = [
+    "case_allocate",
+    "case_detail",
+    "case_import",
+    "case_index",
+    "case_moderation",
+    "case_profile",
+    "case_section",
+    "case_submit_view",
+    "inspection_home",
+    "inspection_status",
+    "moderation_sample",
+    "status_tag",
+    "team_member",
+    "team_member_remove",
+    "team_page",
+]
