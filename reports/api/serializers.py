@@ -1,4 +1,4 @@
-"""Output serializers of the report API (read-only: builds start and versions publish on the web)."""
+"""Output serializers of the report API (builds start with a POST; versions publish on the web)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,12 @@ class FilesSerializer(serializers.Serializer):
 
 class ReportBuildSerializer(serializers.ModelSerializer):
     files = serializers.SerializerMethodField()
+    replaces = serializers.IntegerField(
+        source="replaces_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The stalled build this one replaced, if any.",
+    )
 
     class Meta:
         model = ReportBuild
@@ -28,7 +34,9 @@ class ReportBuildSerializer(serializers.ModelSerializer):
             "attempts",
             "requested_at",
             "started_at",
+            "heartbeat_at",
             "finished_at",
+            "replaces",
             "framework_slug",
             "framework_version",
             "data_sha256",

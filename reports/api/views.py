@@ -17,12 +17,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from inspections.access import require_lead, standing_get
+from api import schema
+from inspections.access import require_lead, require_person, standing_get
 from inspections.models import Inspection
 from reports.api.serializers import ReportBuildSerializer, ReportVersionSerializer
 from reports.models import ReportBuild
 from reports.selectors import builds_of, versions_of
-from reports.services import media_path
+from reports.services import build_start, media_path
 
 FILE_RESPONSES = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
@@ -68,6 +69,30 @@ class ReportBuildListView(APIView):
         builds = builds_of(inspection)
         context = {"request": request, "slug": slug}
         return Response(ReportBuildSerializer(builds, many=True, context=context).data)
+
+    @extend_schema(
+        request=None,
+        operation_id="report_builds_create",
+        responses={
+            202: OpenApiResponse(
+                ReportBuildSerializer,
+                description="The build, queued (or the one already queued or running, unless "
+                "it had stalled: then a new one replaces it). Follow it at its own address.",
+            ),
+            400: schema.error("A data reference of the narrative cannot be filled yet."),
+            503: schema.error(
+                "The background task service cannot be reached: nothing was started. Retry later."
+            ),
+        },
+    )
+    def post(self, request: Request, slug: str) -> Response:
+        """Build the report (HTML and PDF), as the lead's "Build the report" button does."""
+        standing = standing_get(request.user, slug)
+        require_person(standing)
+        require_lead(standing, "build the report")
+        build = build_start(inspection=standing.inspection, by=request.user)
+        context = {"request": request, "slug": slug}
+        return Response(ReportBuildSerializer(build, context=context).data, status=202)
 
 
 class ReportBuildDetailView(APIView):
