@@ -134,8 +134,16 @@ def section_save(
     body = body.replace("\r\n", "\n")
     if len(body) > MAX_SECTION_LENGTH:
         raise ValidationError(
-            {"body": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long."}
+            {
+                "body": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long "
+                f"(this one has {len(body):,}): split it, or shorten it."
+            }
         )
+    from reports.rendering import markdown_limits_problem
+
+    too_complex = markdown_limits_problem(body)
+    if too_complex:
+        raise ValidationError({"body": too_complex})
     section = (
         ReportSection.objects.select_for_update().filter(inspection=inspection, key=key).first()
     )
