@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.inspection_home, name="inspection-home"),
     path("cases/", views.case_index, name="case-index"),
     path("cases/import/", views.case_import, name="case-import"),
+    path("cases/import/<int:job_id>/", views.case_import_job, name="case-import-job"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/submit/", views.case_submit_view, name="case-submit"),
     path("cases/<str:reference>/profile/", views.case_profile, name="case-profile"),

@@ -30,8 +30,12 @@ from cases.services.csv_import import (
     CSV_REQUIRED,
     CsvImportError,
     cases_import_csv,
+    csv_import_is_large,
+    csv_import_run,
+    csv_import_start,
 )
 from cases.services.profile import (
+    case_check_fields,
     case_create,
     case_update_profile,
     case_validate,
@@ -64,6 +68,7 @@ __all__ = [
     "answer_validate",
     "answers_bulk_create",
     "case_answers_save",
+    "case_check_fields",
     "case_create",
     "case_moderate",
     "case_submit",
@@ -72,6 +77,9 @@ __all__ = [
     "cases_allocate",
     "cases_bulk_create",
     "cases_import_csv",
+    "csv_import_is_large",
+    "csv_import_run",
+    "csv_import_start",
     "page_field",
     "verdict_field",
 ]
