@@ -219,9 +219,7 @@ def case_import(request: HttpRequest, slug: str) -> HttpResponse:
                 "practitioner_grade": Case.Grade.values,
             },
         },
-        status=(503 if any("not imported" in e["text"] for e in errors) else 400)
-        if errors
-        else 200,
+        status=failure_status if errors else 200,
     )
 
 
