@@ -224,7 +224,14 @@ SPECTACULAR_SETTINGS = {
         "Results and case data of Dynamic Inspections of Public Protection. Authenticate with "
         "a browser session or `Authorization: Token <key>`; API client tokens are read-only "
         "and see only the inspections they were issued for. Errors are JSON: "
-        "`{detail, code, errors}`."
+        "`{detail, code, errors}`.\n\n"
+        "Limits, each answered with that JSON error: a URL over 4,096 characters, 414 "
+        "`uri_too_long` (a request line over 8,190 bytes is refused by the web server itself, "
+        "with a plain 414); a body over 6 MB, or JSON or form data over 2.5 MB, 413 "
+        "`request_too_large`; JSON nested more than 32 levels deep, 400 `too_deep`; `page` and "
+        "`page_size` must be whole numbers given once (page_size 1 to 500), or 400 `invalid`. "
+        "When the background task service is down, starting a build answers 503 "
+        "`service_unavailable`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -74,10 +74,15 @@ class ReportBuildListView(APIView):
         request=None,
         operation_id="report_builds_create",
         responses={
+            200: OpenApiResponse(
+                ReportBuildSerializer,
+                description="A build was already queued or running: that build. Follow it at "
+                "its own address.",
+            ),
             202: OpenApiResponse(
                 ReportBuildSerializer,
-                description="The build, queued (or the one already queued or running, unless "
-                "it had stalled: then a new one replaces it). Follow it at its own address.",
+                description="A new build, queued (replacing a stalled one, if there was one). "
+                "Follow it at its own address.",
             ),
             400: schema.error("A data reference of the narrative cannot be filled yet."),
             503: schema.error(
@@ -90,9 +95,17 @@ class ReportBuildListView(APIView):
         standing = standing_get(request.user, slug)
         require_person(standing)
         require_lead(standing, "build the report")
+        in_progress = set(
+            builds_of(standing.inspection)
+            .filter(status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING])
+            .values_list("pk", flat=True)
+        )
         build = build_start(inspection=standing.inspection, by=request.user)
         context = {"request": request, "slug": slug}
-        return Response(ReportBuildSerializer(build, context=context).data, status=202)
+        return Response(
+            ReportBuildSerializer(build, context=context).data,
+            status=200 if build.pk in in_progress else 202,
+        )
 
 
 class ReportBuildDetailView(APIView):
