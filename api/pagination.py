@@ -8,6 +8,7 @@ numbers (page_size 1 to 500), or the request is a 400 naming the parameter.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -24,7 +25,7 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
     def paginate_queryset(
-        self, queryset: QuerySet[Any], request: Request, view: Any = None
+        self, queryset: QuerySet[Any] | Sequence[Any], request: Request, view: Any = None
     ) -> list[Any] | None:
         self.validate_parameters(request)
         return super().paginate_queryset(queryset, request, view)

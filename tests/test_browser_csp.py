@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from reports.models import ReportBuild
 from cases.tests.helpers import make_world
+from reports.models import ReportBuild
 from tests.test_browser_journey import PASSWORD, browser  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

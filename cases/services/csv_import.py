@@ -275,7 +275,7 @@ def _copy_rows(cases: list[Case]) -> list[list[Any]]:
 
 def _cases_copy(rows: list[list[Any]]) -> None:
     """COPY the cases in: one statement (the ORM's bulk insert costs several times more)."""
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in _COPY_FIELDS)
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in _COPY_FIELDS)
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor, for COPY
         with raw.copy(f"COPY {Case._meta.db_table} ({columns}) FROM STDIN") as copy:
