@@ -16,7 +16,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.exceptions import StaleWriteError
+from api.errors import TOO_LARGE
+from api.parsers import RequestTooLarge
+from core.exceptions import ServiceUnavailableError, StaleWriteError
 
 NON_FIELD = "non_field_errors"
 NOT_FOUND_MESSAGE = "Not found: it does not exist, or you may not see it."
@@ -45,6 +47,12 @@ class PreconditionRequired(exceptions.APIException):
     status_code = 428
     default_detail = "Send If-Match with the ETag you read before changing this resource."
     default_code = "precondition_required"
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "The service cannot do this now: try again in a few minutes."
+    default_code = "service_unavailable"
 
 
 def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
@@ -80,6 +88,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = _from_django(exc)
     elif isinstance(exc, StaleWriteError):
         exc = PreconditionFailed(str(exc))
+    elif isinstance(exc, TOO_LARGE):
+        exc = RequestTooLarge("The request is too large: it has more data than the API accepts.")
+    elif isinstance(exc, ServiceUnavailableError):
+        exc = ServiceUnavailable(str(exc))
     elif isinstance(exc, Http404):
         # Django's message names the model; say the same thing for "absent" and "not yours".
         exc = exceptions.NotFound(NOT_FOUND_MESSAGE)

@@ -372,3 +372,56 @@ class SampledCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} in {self.sample}"
+
+
+class CaseImport(models.Model):
+    """A background import of a large CSV case list (cases.services.csv_import): its progress,
+    its problems by line, and who started it. All or nothing, as a small import is."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to start"
+        CHECKING = "checking", "Checking the lines"
+        IMPORTING = "importing", "Importing"
+        SUCCEEDED = "succeeded", "Imported"
+        FAILED = "failed", "Not imported"
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="imports")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    filename = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    # The file until the import has run (then emptied: the cases hold what it said).
+    raw = models.BinaryField(blank=True, default=b"")
+    lines_total = models.PositiveIntegerField(default=0)
+    lines_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0, help_text="Cases imported.")
+    problems = models.JSONField(
+        default=list, blank=True, help_text="[line, message] pairs: why nothing was imported."
+    )
+    error = models.TextField(blank=True)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "checking", "importing", "succeeded", "failed"]),
+                name="case_import_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} into {self.inspection} ({self.status})"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.CHECKING, self.Status.IMPORTING)
+
+    @property
+    def percent_done(self) -> int:
+        if not self.lines_total:
+            return 0
+        return min(100, (100 * self.lines_done) // self.lines_total)

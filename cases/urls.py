@@ -15,6 +15,7 @@ urlpatterns = [
     path("team/<str:username>/remove/", views.team_member_remove, name="team-member-remove"),
     path("status/", views.inspection_status, name="inspection-status"),
     path("moderation/sample/", views.moderation_sample, name="moderation-sample"),
+    path("cases/import/<int:job_id>/", views.case_import_job, name="case-import-job"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),
     path("cases/<str:reference>/submit/", views.case_submit_view, name="case-submit"),
     path("cases/<str:reference>/profile/", views.case_profile, name="case-profile"),

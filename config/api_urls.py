@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from api.views import api_not_found
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path("", include("scoring.api.urls")),
     path("", include("reports.api.urls")),
     # The schema and its documentation are public: they describe the API, not its data.
-    # Swagger UI only: drf-spectacular's Redoc page loads web fonts from the internet.
+    # Swagger UI only: drf-spectacular's Redoc page loads web fonts from the internet. The split
+    # view serves its start-up script as a file (the Content-Security-Policy allows no inline
+    # script).
     path(
         "schema/",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
@@ -21,7 +23,7 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(
+        SpectacularSwaggerSplitView.as_view(
             url_name="api-schema", authentication_classes=[], permission_classes=[]
         ),
         name="api-docs",

@@ -16,3 +16,9 @@ urlpatterns = [
     path("inspections/<slug:slug>/", include("scoring.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
 ]
+
+# Django's error pages: JSON under /api/ (the API's error shape), GOV.UK pages elsewhere.
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

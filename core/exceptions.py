@@ -15,3 +15,8 @@ class StaleWriteError(Exception):
     def __init__(self, message: str, *, current: Any) -> None:
         super().__init__(message)
         self.current = current
+
+
+class ServiceUnavailableError(Exception):
+    """A service this one depends on (the task queue) cannot be reached: nothing was done.
+    Pages show the message; the API answers 503."""

@@ -1,10 +1,15 @@
-"""Pages of the service as a whole rather than of one app: the accessibility statement."""
+"""Pages of the service as a whole rather than of one app: the accessibility statement, and the
+sign-in lockout page."""
 
 from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 
@@ -19,3 +24,26 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
             "response_days": settings.ACCESSIBILITY_RESPONSE_DAYS,
         },
     )
+
+
+def locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' lockout response, for every sign-in form (site, admin, browsable API): a
+    GOV.UK page saying when to try again. Each attempt during a lockout starts the cool-off
+    again (AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT), so it ends a cool-off from now."""
+    cooloff: timedelta = settings.AXES_COOLOFF_TIME
+    until = timezone.localtime(timezone.now() + cooloff)
+    minutes = int(cooloff.total_seconds() // 60)
+    response = render(
+        request,
+        "registration/locked_out.html",
+        {
+            "try_again_at": until,
+            "minutes": minutes,
+            "failure_limit": settings.AXES_FAILURE_LIMIT,
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(int(cooloff.total_seconds()))
+    return response

@@ -12,6 +12,10 @@ class SectionForm(forms.Form):
         label="Text",
         required=False,
         max_length=MAX_SECTION_LENGTH,
+        error_messages={
+            "max_length": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long "
+            "(this one has %(show_value)s): split it, or shorten it."
+        },
         strip=False,
         widget=forms.Textarea,
         help_text="Markdown. Write figures as data references, e.g. {{percent C2}}.",

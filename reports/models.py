@@ -6,7 +6,7 @@ each build fills from scoring.selectors.inspection_scores.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from django.conf import settings
@@ -81,7 +81,14 @@ class ReportBuild(models.Model):
     )
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Written by the worker every REPORT_BUILD_HEARTBEAT_SECONDS while it builds: a running build
+    # whose heartbeat is older than REPORT_BUILD_HEARTBEAT_TIMEOUT has lost its worker.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The stalled build this one was started to replace (it was failed, saying so).
+    replaces = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     # The manifest printed in the report's footer.
     framework_slug = models.CharField(max_length=50, blank=True)
     framework_version = models.PositiveIntegerField(null=True, blank=True)
@@ -124,6 +131,38 @@ class ReportBuild(models.Model):
         return self.status == self.Status.QUEUED and (
             timezone.now() - self.requested_at
         ) > timedelta(minutes=1)
+
+    def stall_reason(self, now: datetime | None = None) -> str | None:
+        """Why this build will not finish by itself, or None while it may: queued for longer
+        than REPORT_BUILD_QUEUE_TIMEOUT (no worker took it), or running without a heartbeat for
+        longer than REPORT_BUILD_HEARTBEAT_TIMEOUT (its worker died)."""
+        now = now or timezone.now()
+        if self.status == self.Status.QUEUED:
+            limit: timedelta = settings.REPORT_BUILD_QUEUE_TIMEOUT
+            if now - self.requested_at > limit:
+                return (
+                    f"no build worker took it in the {_minutes(limit)} after it was requested "
+                    "(the Celery worker may be stopped)"
+                )
+        elif self.status == self.Status.RUNNING:
+            limit = settings.REPORT_BUILD_HEARTBEAT_TIMEOUT
+            last = self.heartbeat_at or self.started_at or self.requested_at
+            if now - last > limit:
+                seen = timezone.localtime(last).strftime("%H:%M:%S")
+                return (
+                    f"its worker stopped reporting progress at {seen}, more than "
+                    f"{_minutes(limit)} before (it was probably stopped or ran out of memory)"
+                )
+        return None
+
+    @property
+    def stalled(self) -> bool:
+        return self.stall_reason() is not None
+
+
+def _minutes(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    return "minute" if minutes == 1 else f"{minutes} minutes"
 
 
 class ReportVersion(models.Model):

@@ -25,18 +25,20 @@ high_very_high, not_assessed) and mappa (not_eligible, eligible, level_1, level_
 
 An unknown kind, target, option, or a percentage of a question with no relevant cases is a
 ReferenceProblem: the author sees it when saving or previewing, and a build refuses to start.
+
+References are found by ReferenceScanner, in one left-to-right pass over the text (no regular
+expression: the lazy `{{(.*?)}}` pattern took quadratic time on a run of `{{` without `}}`).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from scoring.arithmetic import percent_published
 from scoring.selectors import InspectionScores, QuestionScore
 
-REFERENCE_RE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
+OPEN, CLOSE = "{{", "}}"
 
 KINDS = ("percent", "n_of_m", "count", "share")
 COUNT_OPTIONS = ("yes", "no", "relevant")
@@ -198,8 +200,51 @@ def _resolve(
     return f"{num(part)} out of {num(question.relevant)}"
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
+@dataclass(frozen=True)
+class ReferenceMatch:
+    """One `{{ ... }}` in a text: where it is, what is inside (trimmed), on which line."""
+
+    start: int
+    end: int  # just past the closing braces
+    inner: str
+    line: int
+
+
+class ReferenceScanner:
+    r"""Every `{{ ... }}` of a text, left to right, in linear time.
+
+    A reference runs from a `{{` to the first `}}` after it (as the regular expression
+    `{{\s*(.*?)\s*}}` matched, with what is inside trimmed). Each character is examined a
+    bounded number of times: the search for `{{` resumes where the last reference ended, and
+    once no `}}` follows a `{{` there can be no further reference, so the scan stops rather than
+    trying every later `{{`. `steps` counts the characters the searches passed over, so a test
+    can check the work done without a clock.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.steps = 0
+
+    def __iter__(self) -> Iterator[ReferenceMatch]:
+        text = self.text
+        position = 0
+        line, counted_to = 1, 0
+        while True:
+            start = text.find(OPEN, position)
+            end = text.find(CLOSE, start + len(OPEN)) if start >= 0 else -1
+            if end < 0:
+                self.steps += len(text) - position
+                return
+            self.steps += end + len(CLOSE) - position
+            line += text.count("\n", counted_to, start)
+            counted_to = start
+            yield ReferenceMatch(
+                start=start,
+                end=end + len(CLOSE),
+                inner=text[start + len(OPEN) : end].strip(),
+                line=line,
+            )
+            position = end + len(CLOSE)
 
 
 def fill(
@@ -210,23 +255,26 @@ def fill(
     A reference that cannot be filled is left as written, so a preview shows where it is.
     """
     problems: list[ReferenceProblem] = []
-
-    def substitute(match: re.Match[str]) -> str:
+    pieces: list[str] = []
+    copied_to = 0
+    for match in ReferenceScanner(text):
+        pieces.append(text[copied_to : match.start])
         try:
-            return resolve(match.group(1), scores)
+            pieces.append(resolve(match.inner, scores))
         except _Problem as exc:
             problems.append(
                 ReferenceProblem(
-                    reference=match.group(1),
+                    reference=match.inner,
                     message=str(exc),
-                    line=_line_of(text, match.start()),
+                    line=match.line,
                     section=section,
                     awaiting_data=exc.awaiting_data,
                 )
             )
-            return match.group(0)
-
-    return REFERENCE_RE.sub(substitute, text), problems
+            pieces.append(text[match.start : match.end])
+        copied_to = match.end
+    pieces.append(text[copied_to:])
+    return "".join(pieces), problems
 
 
 def problems_in(

@@ -45,8 +45,39 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
+# Python-Markdown takes time that grows with the square of the number of `[` (each may open a
+# link, and is matched by scanning ahead) and recurses once per level of `>` quoting: a section of
+# nothing but brackets took minutes. Text beyond these limits is refused when saved
+# (reports.services.section_save) and shown as plain text if it is already stored.
+MAX_SQUARE_BRACKETS = 1_000
+MAX_QUOTE_DEPTH = 20
+
+
+def markdown_limits_problem(text: str) -> str | None:
+    """Why a text is beyond what the Markdown renderer is given, or None."""
+    brackets = text.count("[")
+    if brackets > MAX_SQUARE_BRACKETS:
+        return (
+            f"A section can have at most {MAX_SQUARE_BRACKETS:,} square brackets “[” (each may "
+            f"start a link); this one has {brackets:,}."
+        )
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.lstrip()[:1] != ">":
+            continue
+        lead = len(line) - len(line.lstrip("> \t"))
+        if line.count(">", 0, lead) > MAX_QUOTE_DEPTH:
+            return (
+                f"Line {number} quotes more than {MAX_QUOTE_DEPTH} levels deep (“>” at its "
+                "start): use fewer."
+            )
+    return None
+
+
 def markdown_to_safe_html(text: str) -> str:
     """Markdown to HTML that holds only allow-listed tags and http(s)/mailto links."""
+    if markdown_limits_problem(text) is not None:
+        paragraphs = [p for p in text.split("\n\n") if p.strip()]
+        return "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     raw = markdown.markdown(text, extensions=["sane_lists"], output_format="html")
     return nh3.clean(
         raw,

@@ -10,18 +10,21 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import threading
 import time
 import uuid
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from cases.selectors import Blocker
+from core.queue import QueueUnavailableError, task_send_on_commit
 from core.typing import AnyUser, User
 from inspections.access import require_lead, require_person, standing_of
 from inspections.models import Inspection, InspectionEvent, Recommendation
@@ -145,8 +148,16 @@ def section_save(
     body = body.replace("\r\n", "\n")
     if len(body) > MAX_SECTION_LENGTH:
         raise ValidationError(
-            {"body": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long."}
+            {
+                "body": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long "
+                f"(this one has {len(body):,}): split it, or shorten it."
+            }
         )
+    from reports.rendering import markdown_limits_problem
+
+    too_complex = markdown_limits_problem(body)
+    if too_complex:
+        raise ValidationError({"body": too_complex})
     section = (
         ReportSection.objects.select_for_update().filter(inspection=inspection, key=key).first()
     )
@@ -220,32 +231,107 @@ def recommendations_save(
 # -- builds -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
 def build_start(*, inspection: Inspection, by: AnyUser | None) -> ReportBuild:
     """Queue a build (a Celery task, sent once the transaction commits).
 
     Refused while any reference cannot be filled. A build already queued or running for the
-    inspection is returned instead of starting a second one.
+    inspection is returned instead of starting a second one, unless it has stalled (no worker
+    took it, or its worker stopped: ReportBuild.stall_reason): then it is failed, saying why,
+    and a new build replaces it.
+
+    When the task cannot be queued (the broker is down) the new build is failed with the reason
+    and QueueUnavailableError is raised: nothing is left queued to block the next "Build".
     """
+    with transaction.atomic():
+        build, failures = _build_create(inspection=inspection, by=by)
+    if failures:
+        raise QueueUnavailableError()
+    return build
+
+
+def _build_create(
+    *, inspection: Inspection, by: AnyUser | None
+) -> tuple[ReportBuild, list[BaseException]]:
     _check_author(inspection, by)
     Inspection.objects.select_for_update().get(pk=inspection.pk)
-    running = ReportBuild.objects.filter(
-        inspection=inspection, status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING]
-    ).first()
-    if running is not None:
-        return running
+    current = (
+        ReportBuild.objects.select_for_update()
+        .filter(
+            inspection=inspection,
+            status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING],
+        )
+        .first()
+    )
+    stall = current.stall_reason() if current is not None else None
+    if current is not None and stall is None:
+        return current, []
     problems = report_problems(inspection, inspection_scores(inspection))
     if problems:
         raise ValidationError([str(p) for p in problems])
     build = ReportBuild.objects.create(
         inspection=inspection,
         requested_by=by if isinstance(by, User) else None,
+        replaces=current,
     )
+    if current is not None:
+        logger.warning("Report build %s stalled (%s): replaced by %s", current.pk, stall, build.pk)
+        current.status = ReportBuild.Status.FAILED
+        current.error = f"This build stalled: {stall}. Build {build.pk} was started to replace it."
+        current.finished_at = timezone.now()
+        current.save(update_fields=["status", "error", "finished_at"])
     from reports.tasks import report_build
 
     build_id = build.pk
-    transaction.on_commit(lambda: report_build.delay(build_id))
-    return build
+
+    def not_queued(exc: BaseException) -> None:
+        ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
+            status=ReportBuild.Status.FAILED,
+            error=(
+                "The build could not be queued: the background task service cannot be reached. "
+                "Nothing was built. Try again in a few minutes."
+            ),
+            finished_at=timezone.now(),
+        )
+
+    failures = task_send_on_commit(report_build, [build_id], on_failure=not_queued)
+    return build, failures
+
+
+class _Heartbeat:
+    """While a build runs, a thread stamps its heartbeat every REPORT_BUILD_HEARTBEAT_SECONDS,
+    so that a build whose worker died is seen to have stalled (ReportBuild.stall_reason)."""
+
+    def __init__(self, build_id: int) -> None:
+        self.build_id = build_id
+        self.interval: float = settings.REPORT_BUILD_HEARTBEAT_SECONDS
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._beat, name=f"report-build-{build_id}-heartbeat", daemon=True
+        )
+
+    def _beat(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                ReportBuild.objects.filter(
+                    pk=self.build_id, status=ReportBuild.Status.RUNNING
+                ).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed beat is not the build's failure
+            logger.exception("Heartbeat of report build %s failed", self.build_id)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __enter__(self) -> _Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 5)
 
 
 def _build_claim(build_id: int) -> ReportBuild | None:
@@ -276,16 +362,22 @@ def _build_claim(build_id: int) -> ReportBuild | None:
         build.status = ReportBuild.Status.RUNNING
         build.step = ReportBuild.Step.DATA
         build.error = ""
-        build.started_at = timezone.now()
-        build.save(update_fields=["attempts", "status", "step", "error", "started_at"])
+        build.started_at = build.heartbeat_at = timezone.now()
+        build.save(
+            update_fields=["attempts", "status", "step", "error", "started_at", "heartbeat_at"]
+        )
         return build
 
 
 def _step(build: ReportBuild, step: str, **fields: Any) -> None:
+    """Record progress. Only while the build is running: a build failed as stalled and replaced
+    (its worker was slow, not dead) is not brought back by its late worker."""
     build.step = step
     for name, value in fields.items():
         setattr(build, name, value)
-    ReportBuild.objects.filter(pk=build.pk).update(step=step, **fields)
+    ReportBuild.objects.filter(pk=build.pk, status=ReportBuild.Status.RUNNING).update(
+        step=step, heartbeat_at=timezone.now(), **fields
+    )
 
 
 def build_run(*, build_id: int) -> ReportBuild | None:
@@ -294,16 +386,22 @@ def build_run(*, build_id: int) -> ReportBuild | None:
     Safe to run again after a worker died: leftovers of the dead attempt are removed and the
     files are rewritten from the data as it is now.
     """
-    from reports.rendering import html_to_pdf, report_document, report_html
-
     build = _build_claim(build_id)
     if build is None:
         return None
-    inspection = build.inspection
     directory = build_dir(build)
     removed = partial_files_remove(media_path(directory))
     if removed:
         logger.warning("Build %s: removed %s partial file(s) of a dead attempt", build.pk, removed)
+    with _Heartbeat(build.pk):
+        _build_files(build, directory)
+    return build
+
+
+def _build_files(build: ReportBuild, directory: str) -> None:
+    from reports.rendering import html_to_pdf, report_document, report_html
+
+    inspection = build.inspection
     try:
         started = time.perf_counter()
         # Fingerprint the data and the narrative BEFORE reading them: an edit made while this
@@ -352,7 +450,6 @@ def build_run(*, build_id: int) -> ReportBuild | None:
     except Exception as exc:
         logger.exception("Report build %s failed", build.pk)
         _fail(build, f"The build stopped with an error: {type(exc).__name__}: {exc}")
-    return build
 
 
 def _fail(build: ReportBuild, message: str) -> None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.views.lifecycle import blocker_href
 from core.errors import ErrorLink, error, form_errors
+from core.queue import QueueUnavailableError
 from inspections.access import require_lead, standing_get
 from inspections.models import Inspection, Recommendation
 from reports.forms import RecommendationsForm, SectionForm
@@ -231,6 +232,10 @@ def report_build_start(request: HttpRequest, slug: str) -> HttpResponse:
             "#problems",
         )
         return render(request, "reports/overview.html", context, status=400)
+    except QueueUnavailableError as exc:
+        context = _overview_context(inspection)
+        context["errors"] = _errors(["The report could not be built. " + str(exc)])
+        return render(request, "reports/overview.html", context, status=503)
     return redirect("report-build", slug=slug, build_id=build.pk)
 
 

@@ -130,3 +130,48 @@ def test_the_demo_has_double_marked_cases_whose_corrections_leave_the_counted_an
             .values_list("old_value", "new_value")
         )
         assert values == [("", review.inspector_value), (review.inspector_value, answer.value)]
+
+
+@pytest.fixture
+def production_settings(monkeypatch):
+    """The production settings module, loaded with a strong key (its checks run on import)."""
+    import importlib
+
+    monkeypatch.setenv("SECRET_KEY", "k" * 20 + "-0123456789-abcdefghij-production-test")
+    monkeypatch.setenv("ALLOWED_HOSTS", "example.test")
+    monkeypatch.delenv("SECRET_KEY_FALLBACKS", raising=False)
+    module = importlib.import_module("config.settings.production")
+    return importlib.reload(module)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "too-short-but-otherwise-random-0123",
+        "x" * 64,
+        "django-insecure-" + "a1b2c3d4e5" * 5,
+        "local-only-insecure-key-do-not-use-in-production",
+        "test-only-key",
+    ],
+)
+def test_production_refuses_a_weak_or_published_secret_key(production_settings, key):
+    assert production_settings.secret_key_weakness(key) is not None
+
+
+def test_production_accepts_a_generated_key(production_settings):
+    import secrets
+
+    assert production_settings.secret_key_weakness(secrets.token_urlsafe(50)) is None
+
+
+def test_production_sends_hsts_for_a_year_with_subdomains(production_settings):
+    assert production_settings.SECURE_HSTS_SECONDS == 365 * 24 * 3600
+    assert production_settings.SECURE_HSTS_INCLUDE_SUBDOMAINS is True
+    assert production_settings.SESSION_COOKIE_SECURE and production_settings.CSRF_COOKIE_SECURE
+
+
+def test_production_settings_refuse_to_start_with_a_weak_key():
+    result = _start_production({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.test"})
+    assert result.returncode != 0
+    assert "fewer than 5 different characters" in result.stderr

@@ -28,7 +28,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from api.services import api_client_issue, api_client_revoke
-from cases.models import Answer, Case
+from cases.models import Answer, Case, CaseImport
 from cases.services import answer_record
 from cases.tests.factories import CaseFactory
 from cases.tests.helpers import answer_all
@@ -120,6 +120,8 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
     scoped = api_client_issue(name="Matrix analysts", inspections=[inspection])
     revoked = api_client_issue(name="Matrix old system", inspections=[inspection])
     api_client_revoke(client=revoked.client)
+    # A finished background import, so its progress page has something to show.
+    CaseImport.objects.create(inspection=inspection, status=CaseImport.Status.SUCCEEDED)
     # A finished build and a published version with files, so their routes have something.
     build = ReportBuild.objects.create(
         inspection=inspection,
@@ -248,6 +250,7 @@ MATRIX: dict[str, list[Row]] = {
     "inspections/<slug:slug>/": [Row("get", expect(200, **SEES))],
     "inspections/<slug:slug>/cases/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
     "inspections/<slug:slug>/cases/import/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
+    "inspections/<slug:slug>/cases/import/<int:job_id>/": [Row("get", LEAD_PAGE)],
     "inspections/<slug:slug>/cases/<str:reference>/": [Row("get", CASE_PAGE)],
     "inspections/<slug:slug>/cases/<str:reference>/submit/": [
         # The allocated inspector is told what is missing (400); no one else may submit.
@@ -456,6 +459,7 @@ def _path(route: str, world: World, row: Row) -> str:
         # A read of an answer that exists; a write of one that does not yet.
         "<slug:code>": "C1a" if row.method == "get" else "C1",
         "<int:build_id>": str(world.build.pk),
+        "<int:job_id>": str(CaseImport.objects.get(inspection=world.inspection).pk),
         "<int:number>": "1",
         "<str:kind>": "pdf",
         "<str:key>": "context",

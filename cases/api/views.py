@@ -50,8 +50,31 @@ IF_MATCH = OpenApiParameter(
 )
 
 
+# The filters as CaseFilter parses them (drf-spectacular infers them from the model fields
+# underneath: a boolean with string values, an integer for "unallocated").
+CASE_FILTER_PARAMETERS = [
+    OpenApiParameter(
+        "mappa_eligible",
+        OpenApiTypes.BOOL,
+        description="true: MAPPA-eligible cases; false: the others.",
+    ),
+    OpenApiParameter(
+        "unallocated",
+        OpenApiTypes.BOOL,
+        description="true: cases with no inspector; false: allocated cases.",
+    ),
+    OpenApiParameter(
+        "mappa_level",
+        OpenApiTypes.INT,
+        enum=[level.value for level in Case.MappaLevel],
+        description="MAPPA level (1 to 3).",
+    ),
+]
+
+
 @extend_schema(
     tags=["cases"],
+    parameters=CASE_FILTER_PARAMETERS,
     responses={200: ok(CaseSerializer, "A page of cases."), **schema.LIST_ERRORS},
 )
 class CaseListView(generics.ListAPIView[Case]):

@@ -30,9 +30,13 @@ from cases.services.csv_import import (
     CSV_REQUIRED,
     CsvImportError,
     cases_import_csv,
+    csv_import_is_large,
+    csv_import_run,
+    csv_import_start,
 )
 from cases.services.lifecycle import StepBlockedError, inspection_move
 from cases.services.profile import (
+    case_check_fields,
     case_create,
     case_update_profile,
     case_validate,
@@ -68,6 +72,7 @@ __all__ = [
     "answer_validate",
     "answers_bulk_create",
     "case_answers_save",
+    "case_check_fields",
     "case_create",
     "case_moderate",
     "case_submit",
@@ -81,6 +86,9 @@ __all__ = [
     "member_change_role",
     "member_remove",
     "moderation_sample_draw",
+    "csv_import_is_large",
+    "csv_import_run",
+    "csv_import_start",
     "page_field",
     "verdict_field",
 ]

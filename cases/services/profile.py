@@ -14,6 +14,31 @@ from core.typing import AnyUser
 from inspections.access import require_manage
 from inspections.models import PDU, Inspection
 
+# Relations are set from objects already in hand (the inspection, its region's PDUs, its team):
+# validating them again would cost a query per case.
+_RELATIONS = ("inspection", "pdu", "inspector", "second_marker")
+
+
+def case_check_fields(case: Case) -> None:
+    """The checks of one case that need no query: each field's validators and choices, and the
+    profile's own rules (MAPPA). What an import runs on every line; the database enforces the
+    rest (references unique, PDU in the region) and case_validate checks them with messages."""
+    errors: dict[str, list[str]] = {}
+    try:
+        case.clean_fields(exclude=_RELATIONS)
+    except ValidationError as exc:
+        errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    if case.mappa_eligible and (case.mappa_category is None or case.mappa_level is None):
+        errors.setdefault("mappa_level", []).append(
+            "A MAPPA-eligible case needs its MAPPA category and level."
+        )
+    if not case.mappa_eligible and (case.mappa_category or case.mappa_level):
+        errors.setdefault("mappa_eligible", []).append(
+            "Only a MAPPA-eligible case can have a MAPPA category or level."
+        )
+    if errors:
+        raise ValidationError(errors)
+
 
 def case_validate(case: Case) -> None:
     """Model validation plus the invariants that span tables, with messages for people."""
@@ -22,19 +47,16 @@ def case_validate(case: Case) -> None:
         case.full_clean(validate_unique=True, validate_constraints=True)
     except ValidationError as exc:
         errors = {k: [str(m) for m in v] for k, v in exc.message_dict.items()}
+    try:
+        case_check_fields(case)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
     pdu: PDU | None = getattr(case, "pdu", None) if case.pdu_id else None
     inspection: Inspection | None = case.inspection if case.inspection_id else None
     if pdu is not None and inspection is not None and pdu.region_id != inspection.region_id:
         errors.setdefault("pdu", []).append(
             f"{pdu.name} is not a PDU of the {inspection.region.name} region."
-        )
-    if case.mappa_eligible and (case.mappa_category is None or case.mappa_level is None):
-        errors.setdefault("mappa_level", []).append(
-            "A MAPPA-eligible case needs its MAPPA category and level."
-        )
-    if not case.mappa_eligible and (case.mappa_category or case.mappa_level):
-        errors.setdefault("mappa_eligible", []).append(
-            "Only a MAPPA-eligible case can have a MAPPA category or level."
         )
     if errors:
         # Constraint messages repeat the field messages above; keep each message once.
@@ -131,6 +153,7 @@ def cases_bulk_create(
 
 
 __all__ = [
+    "case_check_fields",
     "case_create",
     "case_update_profile",
     "case_validate",

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
@@ -34,7 +34,7 @@ from cases.forms import (
     CsvImportForm,
     member_choices,
 )
-from cases.models import Answer, Case
+from cases.models import Answer, Case, CaseImport
 from cases.selectors import (
     CASE_SORTS,
     CasePage,
@@ -61,6 +61,8 @@ from cases.services import (
     case_update_profile,
     cases_allocate,
     cases_import_csv,
+    csv_import_is_large,
+    csv_import_start,
     page_field,
     verdict_field,
 )
@@ -72,6 +74,7 @@ from core.errors import (
     service_errors_to_form,
     validation_errors,
 )
+from core.queue import QueueUnavailableError
 from inspections.access import Standing, can_manage, require_lead, require_manage, standing_get
 from inspections.models import Question
 
@@ -216,15 +219,22 @@ def case_import(request: HttpRequest, slug: str) -> HttpResponse:
     form = CsvImportForm(request.POST if request.method == "POST" else None, request.FILES or None)
     errors: list[ErrorLink] = []
     problems: list[tuple[int, str]] = []
+    failure_status = 400
     if request.method == "POST":
         require_manage(standing, "import cases")
         if form.is_valid():
+            upload = form.cleaned_data["file"]
+            raw = upload.read()
             try:
-                created = cases_import_csv(
-                    inspection=inspection,
-                    raw=form.cleaned_data["file"].read(),
-                    by=request.user,
-                )
+                if csv_import_is_large(raw):
+                    job = csv_import_start(
+                        inspection=inspection, raw=raw, by=request.user, filename=upload.name
+                    )
+                    return redirect("case-import-job", slug=slug, job_id=job.pk)
+                created = cases_import_csv(inspection=inspection, raw=raw, by=request.user)
+            except QueueUnavailableError as exc:
+                errors = [error("The file was not imported. " + str(exc), "#id_file")]
+                failure_status = 503
             except CsvImportError as exc:
                 problems = exc.problems
                 n = len(problems)
@@ -261,7 +271,33 @@ def case_import(request: HttpRequest, slug: str) -> HttpResponse:
                 "practitioner_grade": Case.Grade.values,
             },
         },
-        status=400 if errors else 200,
+        status=failure_status if errors else 200,
+    )
+
+
+@login_required
+def case_import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """A background import's progress: the page refreshes itself (no JavaScript needed) until
+    the import has finished, then shows the result or every problem by line."""
+    standing = standing_get(request.user, slug)
+    require_lead(standing, "import cases")
+    job = (
+        CaseImport.objects.filter(inspection_id=standing.inspection.pk, pk=job_id)
+        .defer("raw")
+        .first()
+    )
+    if job is None:
+        raise Http404("No such import")
+    return render(
+        request,
+        "cases/case_import_job.html",
+        {
+            "access": standing,
+            "inspection": standing.inspection,
+            "job": job,
+            "refresh_seconds": 2,
+            "problems": [(line, message) for line, message in job.problems],
+        },
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Failed sign-ins are counted and lock out guessing (docs/adr/0011-sign-in-and-sessions.md).
+    "axes",
     "core",
     "api",
     "inspections",
@@ -50,13 +53,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the request: a URL or body over the limits is refused (as JSON under
+    # /api/), never parsed.
+    "api.middleware.RequestLimitsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.SessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,8 +98,22 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # API throttling counts in the default cache: point CACHE_URL at Redis when several processes
-# serve the app (docker-compose does), or each process counts on its own.
+# serve the app (docker-compose does), or each process counts on its own. Nothing else depends
+# on the cache: sessions are in the database (Django's default engine, kept on purpose), and
+# throttling lets requests through, logged, while the cache is unreachable (api/throttling.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # An unreachable cache must cost a request a second at most, not a TCP timeout.
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 1}
+    )
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out username or address is refused before any password check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -104,14 +128,69 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").exists() else []
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "core.staticfiles.AppDirectoriesFinder",  # without an unused bundle
+]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media")))
 MEDIA_URL = "media/"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Sessions last a working day (docs/adr/0011-sign-in-and-sessions.md): signed out after
+# SESSION_IDLE_MINUTES without a request, and SESSION_MAX_HOURS after signing in whatever
+# happens. The cookie's age is the idle timeout; core.middleware renews it as requests come.
+SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=120))
+SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10))
+SESSION_COOKIE_AGE = int(SESSION_IDLE_TIMEOUT.total_seconds())
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in guessing (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one username, or
+# from one address, sign-in is refused for AXES_COOLOFF_MINUTES after the latest failure, on
+# every sign-in form (site, admin, browsable API). An administrator unlocks in the admin.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "core.views.locked_out"
+# The client's address: REMOTE_ADDR, or when the app runs behind TRUSTED_PROXY_COUNT proxies
+# that append to X-Forwarded-For, the address the nearest of them saw (never a client-chosen
+# value: core.net.client_ip).
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.net.client_ip"
+AXES_VERBOSE = False
+
+# Content-Security-Policy on every response (django-csp). No inline script or style: the pages'
+# JavaScript is in static files. The report's own HTML sets a stricter policy (sandbox), which
+# the middleware leaves in place.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Request limits (README: API limits). Over them, the API answers JSON errors: 414 for a URL
+# longer than MAX_URL_LENGTH characters (gunicorn itself refuses a request line over 8,190
+# bytes, config/gunicorn.py), 413 for a body over MAX_REQUEST_BODY_BYTES, 413 for JSON or form
+# fields over Django's DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, its default), 400 for JSON nested
+# deeper than API_MAX_JSON_DEPTH.
+MAX_URL_LENGTH = 4096
+MAX_REQUEST_BODY_BYTES = 6 * 1024 * 1024  # the 5 MB CSV import and its form around it
+API_MAX_JSON_DEPTH = 32
 
 REST_FRAMEWORK = {
     # Token first, so that a request without credentials gets 401 with WWW-Authenticate.
@@ -129,6 +208,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # JSON with a size and depth limit, so a deeply nested body is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -147,7 +232,14 @@ SPECTACULAR_SETTINGS = {
         "Results and case data of Dynamic Inspections of Public Protection. Authenticate with "
         "a browser session or `Authorization: Token <key>`; API client tokens are read-only "
         "and see only the inspections they were issued for. Errors are JSON: "
-        "`{detail, code, errors}`."
+        "`{detail, code, errors}`.\n\n"
+        "Limits, each answered with that JSON error: a URL over 4,096 characters, 414 "
+        "`uri_too_long` (a request line over 8,190 bytes is refused by the web server itself, "
+        "with a plain 414); a body over 6 MB, or JSON or form data over 2.5 MB, 413 "
+        "`request_too_large`; JSON nested more than 32 levels deep, 400 `too_deep`; `page` and "
+        "`page_size` must be whole numbers given once (page_size 1 to 500), or 400 `invalid`. "
+        "When the background task service is down, starting a build answers 503 "
+        "`service_unavailable`."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -180,8 +272,24 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # unacknowledged message back only after this visibility timeout, so it is set explicitly: longer
 # than any task may run (report builds are cut off at 360 s), or a slow task would run twice.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+    # An unreachable broker must fail a "Build" request in seconds (core.queue), not hang it.
+    "socket_connect_timeout": 3,
+    "socket_timeout": 10,
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+
+# Report builds: one still queued after REPORT_BUILD_QUEUE_MINUTES (no worker took it), or running
+# with no heartbeat for REPORT_BUILD_HEARTBEAT_MINUTES (its worker died), has stalled, and the
+# next "Build" replaces it (reports/services.py).
+REPORT_BUILD_QUEUE_TIMEOUT = timedelta(minutes=env.int("REPORT_BUILD_QUEUE_MINUTES", default=10))
+REPORT_BUILD_HEARTBEAT_TIMEOUT = timedelta(
+    minutes=env.int("REPORT_BUILD_HEARTBEAT_MINUTES", default=2)
+)
+REPORT_BUILD_HEARTBEAT_SECONDS = 15.0
+
+# CSV imports of more lines than this run as a background job with a progress page.
+CSV_IMPORT_BACKGROUND_LINES = env.int("CSV_IMPORT_BACKGROUND_LINES", default=1000)
 
 # The accessibility statement (/accessibility/): where to report a problem, and how soon we reply.
 # The default is a placeholder (a reserved example domain): set the real address in production.

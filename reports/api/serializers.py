@@ -18,6 +18,12 @@ class FilesSerializer(serializers.Serializer):
 
 class ReportBuildSerializer(serializers.ModelSerializer):
     files = serializers.SerializerMethodField()
+    replaces = serializers.IntegerField(
+        source="replaces_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The stalled build this one replaced, if any.",
+    )
 
     class Meta:
         model = ReportBuild
@@ -29,7 +35,9 @@ class ReportBuildSerializer(serializers.ModelSerializer):
             "attempts",
             "requested_at",
             "started_at",
+            "heartbeat_at",
             "finished_at",
+            "replaces",
             "framework_slug",
             "framework_version",
             "data_sha256",

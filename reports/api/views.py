@@ -25,7 +25,7 @@ from api import schema
 from api.concurrency import etag, if_match, stale, with_headers
 from api.exceptions import NOT_FOUND_MESSAGE, Conflict, PreconditionFailed, PreconditionRequired
 from core.exceptions import StaleWriteError
-from inspections.access import require_lead, standing_get
+from inspections.access import require_lead, require_person, standing_get
 from inspections.models import Inspection, Recommendation
 from reports.api.serializers import (
     ChecklistTaskSerializer,
@@ -98,16 +98,40 @@ class ReportBuildListView(APIView):
 
     @extend_schema(
         request=None,
-        responses={
-            202: ReportBuildSerializer,
-            409: schema.CONFLICT,
-        },
         operation_id="report_builds_create",
+        responses={
+            200: OpenApiResponse(
+                ReportBuildSerializer,
+                description="A build was already queued or running: that build. Follow it at "
+                "its own address.",
+            ),
+            202: OpenApiResponse(
+                ReportBuildSerializer,
+                description="A new build, queued (replacing a stalled one, if there was one). "
+                "Follow it at its own address.",
+            ),
+            400: schema.error("A data reference of the narrative cannot be filled yet."),
+            503: schema.error(
+                "The background task service cannot be reached: nothing was started. Retry later."
+            ),
+        },
     )
     def post(self, request: Request, slug: str) -> Response:
-        """Start a build (HTML and PDF, by a worker); follow it at the build's own URL. A build
-        already waiting or running is returned instead of a second one."""
-        return _build_start(request, slug)
+        """Build the report (HTML and PDF), as the lead's "Build the report" button does."""
+        standing = standing_get(request.user, slug)
+        require_person(standing)
+        require_lead(standing, "build the report")
+        in_progress = set(
+            builds_of(standing.inspection)
+            .filter(status__in=[ReportBuild.Status.QUEUED, ReportBuild.Status.RUNNING])
+            .values_list("pk", flat=True)
+        )
+        build = build_start(inspection=standing.inspection, by=request.user)
+        context = {"request": request, "slug": slug}
+        return Response(
+            ReportBuildSerializer(build, context=context).data,
+            status=200 if build.pk in in_progress else 202,
+        )
 
 
 class ReportBuildDetailView(APIView):
@@ -358,20 +382,6 @@ class ReportChecklistView(APIView):
                 for t in tasks
             ]
         )
-
-
-def _build_start(request: Request, slug: str) -> Response:
-    inspection = _led_inspection(request, slug)
-    try:
-        build = build_start(inspection=inspection, by=request.user)
-    except ValidationError as exc:
-        raise Conflict(
-            "The report cannot be built until these references can be filled.",
-            field="references",
-            reasons=exc.messages,
-        ) from exc
-    context = {"request": request, "slug": slug}
-    return Response(ReportBuildSerializer(build, context=context).data, status=202)
 
 
 def _publish(request: Request, slug: str) -> Response:

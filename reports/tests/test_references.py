@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -126,3 +128,68 @@ def test_numbers_from_ten_up_and_zero_are_numerals(n):
     else:
         assert text.replace(",", "") == str(n)
     assert number_words(n, numerals=True).replace(",", "") == str(n)
+
+
+# -- scanning: linear time, same matches as the old regular expression --------------------------
+
+OLD_PATTERN = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
+
+
+@pytest.mark.parametrize(
+    ("text", "compare"),
+    [
+        ("{{" * 100_000, False),  # the regular expression took 11 s on 40,000 of these
+        ("{{" * 50_000 + "}}", False),
+        ("{ {" * 40_000, False),
+        ("{{x}}" * 20_000, True),
+        ("}}{{" * 25_000, True),
+    ],
+)
+def test_scanning_a_hundred_thousand_characters_of_braces_does_linear_work(text, compare):
+    from reports.references import ReferenceScanner
+
+    scanner = ReferenceScanner(text)
+    matches = list(scanner)
+    assert scanner.steps <= len(text)
+    if compare:  # the same matches as the regular expression, where it is quick enough to ask
+        assert [m.inner for m in matches] == OLD_PATTERN.findall(text)
+
+
+def test_filling_a_section_full_of_unclosed_braces_is_quick_and_finds_nothing(scores):
+    filled, problems = fill("{{" * 100_000, scores)
+    assert problems == [] and filled == "{{" * 100_000
+
+
+def test_many_bad_references_are_each_reported_with_their_line(scores):
+    text = "{{bad x}}\n" * 5_000
+    problems = problems_in(text, scores)
+    assert len(problems) == 5_000
+    assert [p.line for p in problems[:3]] == [1, 2, 3] and problems[-1].line == 5_000
+
+
+@given(st.text(alphabet="{} ab\n%", max_size=60))
+def test_the_scanner_finds_what_the_regular_expression_found(text):
+    from reports.references import ReferenceScanner
+
+    found = [(m.start, m.end, m.inner) for m in ReferenceScanner(text)]
+    expected = [(m.start(), m.end(), m.group(1)) for m in OLD_PATTERN.finditer(text)]
+    assert found == expected
+
+
+def test_markdown_that_would_take_minutes_is_refused_and_never_rendered():
+    import time
+
+    from reports.rendering import (
+        MAX_SQUARE_BRACKETS,
+        markdown_limits_problem,
+        markdown_to_safe_html,
+    )
+
+    brackets = "[" * 100_000
+    assert "square brackets" in (markdown_limits_problem(brackets) or "")
+    assert "levels deep" in (markdown_limits_problem(">" * 100_000) or "")
+    assert markdown_limits_problem("[a](https://example.org) " * MAX_SQUARE_BRACKETS) is None
+    started = time.perf_counter()
+    assert markdown_to_safe_html(brackets).startswith("<p>[[[")  # shown as text, not parsed
+    assert markdown_to_safe_html(">" * 100_000).startswith("<p>&gt;")
+    assert time.perf_counter() - started < 30  # generous: it is milliseconds

@@ -1,0 +1,19 @@
+"""Celery tasks of the cases app."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from cases.services.csv_import import csv_import_run
+
+
+@shared_task(  # type: ignore[untyped-decorator]
+    name="cases.import_csv",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def case_import_run(job_id: int) -> None:
+    csv_import_run(job_id=job_id)

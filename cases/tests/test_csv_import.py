@@ -1,0 +1,247 @@
+"""The CSV import at real sizes: checked in bulk without a lock, inserted briefly; Excel's dates
+and every line ending; large files as a background job with a progress page, all or nothing."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from kombu import pools as kombu_pools
+
+from cases.models import Case, CaseImport
+from cases.services import CsvImportError, cases_import_csv
+from cases.services.csv_import import csv_check, csv_date
+from config.celery import app as celery_app
+from inspections.models import Inspection, Membership
+from inspections.tests.factories import InspectionFactory, MembershipFactory, PDUFactory
+
+HEADER = "reference,pdu,sentence_type,setting,rosh,practitioner_grade,commenced_on\n"
+
+
+def lines(n: int, *, start: int = 1, when: str = "28/04/2025") -> str:
+    return "".join(
+        f"IMP-{i:05d},AAA,community_order,community,low,po,{when}\n"
+        for i in range(start, start + n)
+    )
+
+
+@pytest.fixture
+def inspection(framework) -> Inspection:
+    inspection = InspectionFactory(framework=framework)
+    PDUFactory(region=inspection.region, code="AAA")
+    return inspection
+
+
+@pytest.fixture
+def lead(inspection):
+    return MembershipFactory(inspection=inspection, role=Membership.Role.LEAD).user
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025-04-28", date(2025, 4, 28)),
+        ("28/04/2025", date(2025, 4, 28)),
+        ("1/4/2025", date(2025, 4, 1)),
+        (" 01/12/2024 ", date(2024, 12, 1)),
+    ],
+)
+def test_dates_are_read_day_first_as_excel_writes_them_or_iso(raw, expected):
+    assert csv_date(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["04/28/2025", "28/04/25", "20250428", "2025-W18-1", "28-04-2025"])
+def test_other_date_forms_are_refused(raw):
+    with pytest.raises(ValueError):
+        csv_date(raw)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("ending", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR"])
+def test_every_line_ending_imports_the_same_cases(inspection, ending):
+    text = (HEADER + lines(3)).replace("\n", ending)
+    created = cases_import_csv(inspection=inspection, raw=text.encode())
+    assert [c.reference for c in created] == ["IMP-00001", "IMP-00002", "IMP-00003"]
+    assert {c.commenced_on for c in created} == {date(2025, 4, 28)}
+
+
+@pytest.mark.django_db
+def test_a_bad_date_names_its_line_and_both_accepted_forms(inspection):
+    text = HEADER + lines(1) + "IMP-00002,AAA,community_order,community,low,po,31/02/2025\n"
+    with pytest.raises(CsvImportError) as caught:
+        cases_import_csv(inspection=inspection, raw=text.encode())
+    assert caught.value.problems == [
+        (3, "commenced_on: '31/02/2025' is not a date like 2025-04-28 or 28/04/2025")
+    ]
+    assert not inspection.cases.exists()
+
+
+@pytest.mark.django_db
+def test_checking_makes_the_same_few_queries_for_ten_lines_as_for_a_thousand(inspection):
+    with CaptureQueriesContext(connection) as few:
+        csv_check(inspection=inspection, raw=(HEADER + lines(10)).encode())
+    with CaptureQueriesContext(connection) as many:
+        csv_check(inspection=inspection, raw=(HEADER + lines(1000)).encode())
+    assert len(few) == len(many) <= 5
+
+
+@pytest.mark.django_db
+def test_the_insert_makes_the_same_number_of_queries_whatever_the_size(inspection):
+    with CaptureQueriesContext(connection) as few:
+        cases_import_csv(inspection=inspection, raw=(HEADER + lines(10)).encode())
+    with CaptureQueriesContext(connection) as many:
+        cases_import_csv(inspection=inspection, raw=(HEADER + lines(1000, start=11)).encode())
+    assert len(few) == len(many) <= 12
+    assert inspection.cases.count() == 1010
+
+
+@pytest.mark.django_db(transaction=True)
+def test_answer_writes_are_not_blocked_while_an_import_runs(inspection):
+    """An answer write locks the inspection row (cases.services.answers locks the case joined to
+    it). While 3,000 lines are checked and imported, such a lock is taken again and again from
+    another connection: it never waits as long as a second."""
+    raw = (HEADER + lines(3000)).encode()
+    waits: list[float] = []
+    done = threading.Event()
+
+    def writer() -> None:
+        conn = connections.create_connection("default")
+        try:
+            while not done.is_set():
+                with conn.cursor() as cursor:
+                    started = time.perf_counter()
+                    cursor.execute("BEGIN")
+                    cursor.execute(
+                        "SELECT id FROM inspections_inspection WHERE id = %s FOR UPDATE",
+                        [inspection.pk],
+                    )
+                    waits.append(time.perf_counter() - started)
+                    cursor.execute("COMMIT")
+                time.sleep(0.01)
+        finally:
+            conn.close()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        created = cases_import_csv(inspection=inspection, raw=raw)
+    finally:
+        done.set()
+        thread.join(timeout=30)
+    assert len(created) == 3000
+    assert len(waits) > 5  # the writer ran throughout the import
+    assert max(waits) < 1.0, max(waits)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_locked_while_the_file_is_checked(inspection):
+    seen_free: list[bool] = []
+
+    def progress(done: int, total: int) -> None:
+        conn = connections.create_connection("default")
+        try:
+            with conn.cursor() as cursor:
+                cursor.execute("BEGIN")
+                cursor.execute(
+                    "SELECT id FROM inspections_inspection WHERE id = %s FOR UPDATE NOWAIT",
+                    [inspection.pk],
+                )
+                seen_free.append(True)
+                cursor.execute("ROLLBACK")
+        finally:
+            conn.close()
+
+    cases_import_csv(inspection=inspection, raw=(HEADER + lines(600)).encode(), progress=progress)
+    assert seen_free and all(seen_free)
+
+
+# -- background imports --------------------------------------------------------------------------
+
+
+@contextmanager
+def _broker(url: str) -> Iterator[None]:
+    conf = celery_app.conf
+    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
+    conf.update(broker_url=url, task_always_eager=False)
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        kombu_pools.reset()
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+        conf.update(saved)
+
+
+def _upload(text: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return {"file": SimpleUploadedFile("cases.csv", text.encode(), content_type="text/csv")}
+
+
+@pytest.mark.django_db
+def test_a_large_file_imports_as_a_background_job_with_a_progress_page(
+    client, inspection, lead, settings, django_capture_on_commit_callbacks
+):
+    settings.CSV_IMPORT_BACKGROUND_LINES = 50
+    client.force_login(lead)
+    url = reverse("case-import", args=[inspection.slug])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(url, _upload(HEADER + lines(120)))
+    job = CaseImport.objects.get(inspection=inspection)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("case-import-job", args=[inspection.slug, job.pk])
+    waiting = client.get(response["Location"])
+    assert '<meta http-equiv="refresh" content="2">' in waiting.content.decode()
+    assert "0 of 120 lines checked" in waiting.content.decode()
+    assert not inspection.cases.exists()
+    for callback in callbacks:  # the worker takes the job (here: in-process, eagerly)
+        callback()
+    job.refresh_from_db()
+    assert (job.status, job.created, job.lines_done, job.raw) == ("succeeded", 120, 120, b"")
+    assert job.started_by == lead
+    done = client.get(response["Location"]).content.decode()
+    assert "120 cases imported" in done and "http-equiv" not in done
+    assert inspection.cases.count() == 120
+
+
+@pytest.mark.django_db
+def test_a_large_file_with_problems_imports_nothing_and_lists_them(
+    client, inspection, lead, settings, django_capture_on_commit_callbacks
+):
+    settings.CSV_IMPORT_BACKGROUND_LINES = 50
+    client.force_login(lead)
+    bad = HEADER + lines(100) + "IMP-00001,ZZZ,community_order,community,low,po,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("case-import", args=[inspection.slug]), _upload(bad))
+    job = CaseImport.objects.get(inspection=inspection)
+    assert job.status == "failed"
+    page = client.get(response["Location"]).content.decode()
+    assert "Nothing was imported" in page and "is also on line 2" in page
+    assert "is not a PDU code" in page
+    assert not inspection.cases.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_with_the_broker_down_is_refused_clearly_and_nothing_is_imported(
+    client, inspection, lead, settings
+):
+    settings.CSV_IMPORT_BACKGROUND_LINES = 50
+    client.force_login(lead)
+    with _broker("redis://127.0.0.1:1/0"):
+        response = client.post(
+            reverse("case-import", args=[inspection.slug]), _upload(HEADER + lines(120))
+        )
+    assert response.status_code == 503
+    assert "The file was not imported" in response.content.decode()
+    job = CaseImport.objects.get(inspection=inspection)
+    assert job.status == "failed" and "could not be queued" in job.error
+    assert not Case.objects.filter(inspection=inspection).exists()
