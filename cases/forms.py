@@ -6,8 +6,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from cases.models import Case
+from core.forms import GovukDateField
 from core.typing import User
-from inspections.forms import DATE_FORMATS
 from inspections.models import Inspection, Membership
 
 
@@ -25,18 +25,16 @@ class CaseProfileForm(forms.ModelForm[Case]):
         pdu = self.fields["pdu"]
         assert isinstance(pdu, forms.ModelChoiceField)
         pdu.queryset = inspection.region.pdus.order_by("name")
-        self.fields["commenced_on"] = forms.DateField(
-            label="Commenced on",
+        self.fields["commenced_on"] = GovukDateField(
+            label="Date the sentence or licence commenced",
             required=False,
-            input_formats=DATE_FORMATS,
-            help_text="For example, 28/04/2025",
-            error_messages={"invalid": "Enter a real date, like 28/04/2025"},
+            help_text="For example, 28 4 2025",
         )
         for name in ("sentence_type", "setting", "rosh", "practitioner_grade", "pdu"):
             label = str(self.fields[name].label or name)
             self.fields[name].error_messages["required"] = f"Choose the {label.lower()}"
         if self.instance.commenced_on and not self.is_bound:
-            self.initial["commenced_on"] = self.instance.commenced_on.strftime("%d/%m/%Y")
+            self.initial["commenced_on"] = self.instance.commenced_on
 
     def _post_clean(self) -> None:
         # Model validation happens once, in the service (case_update_profile).

@@ -172,6 +172,9 @@ def can_manage(standing: Standing) -> bool:
     return standing.is_lead and not standing.is_client and not standing.read_only
 
 
+LEAD_GROUP = "Lead inspectors"
+
+
 def can_create_inspection(user: AnyUser) -> bool:
     """Administrators, people an administrator made lead inspectors (the "Lead inspectors"
     group: permission inspections.add_inspection), and anyone who leads an inspection."""

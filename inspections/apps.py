@@ -18,9 +18,27 @@ def shipped_framework_ensure(using: str = "default", **_: Any) -> None:
     framework_load_file(path=DEFAULT_FRAMEWORK_FILE)
 
 
+def lead_group_ensure(using: str = "default", apps: Any = None, **_: Any) -> None:
+    """Keep the "Lead inspectors" group (may create inspections) present after migrating, and
+    after a test flush, which empties the table its data migration filled."""
+    from django.contrib.auth.models import Group, Permission
+
+    from inspections.access import LEAD_GROUP
+
+    if using != "default":
+        return
+    group = Group.objects.get_or_create(name=LEAD_GROUP)[0]
+    permission = Permission.objects.filter(
+        codename="add_inspection", content_type__app_label="inspections"
+    ).first()
+    if permission is not None:
+        group.permissions.add(permission)
+
+
 class InspectionsConfig(AppConfig):
     name = "inspections"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
         post_migrate.connect(shipped_framework_ensure, sender=self)
+        post_migrate.connect(lead_group_ensure, sender=self)

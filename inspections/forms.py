@@ -9,8 +9,6 @@ from django import forms
 from core.forms import GovukDateField
 from inspections.models import Framework, Region
 
-DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y"]
-
 
 class InspectionForm(forms.Form):
     """Create an inspection: the short name for web addresses is derived from the title

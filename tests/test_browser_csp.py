@@ -12,12 +12,12 @@ import pytest
 
 from cases.tests.helpers import make_world
 from reports.models import ReportBuild
-from tests.test_browser_journey import PASSWORD, browser  # noqa: F401 - the fixture
+from tests.browser import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_no_page_breaks_the_content_security_policy(browser, live_server, framework):  # noqa: F811
+def test_no_page_breaks_the_content_security_policy(browser, live_server, framework):
     world = make_world(framework)
     world.lead.is_staff = world.lead.is_superuser = True
     world.lead.save()

@@ -96,7 +96,7 @@ def test_a_new_inspection_from_nothing_to_publication_in_a_browser(
     admin.page.locator("#id_name").fill("Journey")
     admin.page.locator("#id_slug").fill("journey")
     for i, (code, name) in enumerate((("NTH", "North Town"), ("STH", "South Town"))):
-        admin.page.get_by_role("link", name="Add another PDU").click()
+        admin.page.get_by_text("Add another PDU").click()
         admin.page.locator(f"#id_pdus-{i}-code").fill(code)
         admin.page.locator(f"#id_pdus-{i}-name").fill(name)
     admin.page.locator("input[name=_save]").click()

@@ -211,20 +211,23 @@ class CaseImportView(APIView):
             201: inline_serializer(
                 "CaseImportResult", fields={"created": serializers.IntegerField()}
             ),
-            400: inline_serializer(
-                "CaseImportErrors",
-                fields={
-                    "detail": serializers.CharField(),
-                    "code": serializers.CharField(),
-                    "errors": inline_serializer(
-                        "CaseImportLineError",
-                        fields={
-                            "line": serializers.IntegerField(),
-                            "message": serializers.CharField(),
-                        },
-                        many=True,
-                    ),
-                },
+            400: OpenApiResponse(
+                description="Nothing imported: every bad line, by number.",
+                response=inline_serializer(
+                    "CaseImportErrors",
+                    fields={
+                        "detail": serializers.CharField(),
+                        "code": serializers.CharField(),
+                        "errors": inline_serializer(
+                            "CaseImportLineError",
+                            fields={
+                                "line": serializers.IntegerField(),
+                                "message": serializers.CharField(),
+                            },
+                            many=True,
+                        ),
+                    },
+                ),
             ),
         },
     )
@@ -386,6 +389,7 @@ class ModerationSampleView(APIView):
     @extend_schema(
         tags=["cases"],
         operation_id="moderation_samples_list",
+        summary="The moderation samples drawn for this inspection (lead inspectors only)",
         responses={200: schema.ok(SampleSerializer(many=True), "The samples drawn, newest first.")},
     )
     def get(self, request: Request, slug: str) -> Response:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0004_case_scoring_columns'),
+        ('cases', '0005_case_import'),
         ('inspections', '0004_lifecycle_history_and_details'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

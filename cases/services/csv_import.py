@@ -365,8 +365,8 @@ def csv_import_run(*, job_id: int) -> CaseImport | None:
     all-or-nothing insert as cases_import_csv, reporting progress on the job."""
     with transaction.atomic():
         job = (
-            CaseImport.objects.select_for_update()
-            .select_related("inspection__region")
+            CaseImport.objects.select_for_update(of=("self",))
+            .select_related("inspection__region", "started_by")
             .filter(pk=job_id, status=CaseImport.Status.QUEUED)
             .first()
         )

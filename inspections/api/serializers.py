@@ -36,6 +36,9 @@ class InspectionSerializer(serializers.ModelSerializer):
     etag = serializers.SerializerMethodField(
         help_text="Send it back as If-Match to change the inspection's details."
     )
+    available_at = serializers.CharField(
+        help_text="Where the published report will be available (a web address), or empty."
+    )
 
     class Meta:
         model = Inspection

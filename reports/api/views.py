@@ -241,6 +241,7 @@ class ReportSectionView(APIView):
     @extend_schema(
         tags=["report"],
         operation_id="report_section_retrieve",
+        summary="One editable section of the report, with the ETag to send back in If-Match",
         responses={200: SectionSerializer},
     )
     def get(self, request: Request, slug: str, key: str) -> Response:

@@ -29,3 +29,20 @@ def lead_client(client, lead):
 @pytest.fixture
 def inspector(demo):
     return MembershipFactory(inspection=demo, user=UserFactory(username="report-inspector")).user
+
+
+@pytest.fixture
+def demo(demo):
+    """The demo, ready to publish: the lead has entered the dates the published report does not
+    give (test dates, not the region's)."""
+    from datetime import date
+
+    from inspections.models import Inspection
+
+    Inspection.objects.filter(pk=demo.pk).update(
+        fieldwork_start=date(2026, 1, 5),
+        fieldwork_end=date(2026, 1, 16),
+        publication_date=date(2026, 3, 2),
+    )
+    demo.refresh_from_db()
+    return demo

@@ -69,11 +69,11 @@ def test_a_published_version_files_are_read_only_on_disk(demo, lead):
         assert media_path(relative).stat().st_mode & 0o222 == 0
 
 
-def test_the_manifest_is_printed_in_the_footer(demo, lead):
+def test_the_manifest_is_printed_in_the_colophon(demo, lead):
     build = _build(demo, lead)
     html = media_path(build.html_file).read_text(encoding="utf-8")
-    footer = html.split('<footer class="manifest">')[1]
-    assert "framework dipp version 1" in footer
+    footer = html.split('id="colophon"')[1]
+    assert "Framework dipp version 1" in footer
     assert build.data_sha256 in footer
     assert build.built_at.strftime("%Y-%m-%d %H:%M:%S UTC") in footer
 

@@ -143,7 +143,7 @@ def _queries(client, url: str) -> int:
 @pytest.mark.parametrize(
     ("name", "who", "pinned"),
     [
-        ("home", "lead", 5),
+        ("home", "lead", 7),
         ("inspection-home", "inspector", 4),
         ("case-index", "lead", 11),
         ("scores-dashboard", "lead", 8),
