@@ -242,25 +242,29 @@ class CaseImportView(APIView):
             upload = body.get("file")
             raw = upload.read(MAX_IMPORT_BYTES + 1) if upload is not None else None
         if not raw:
-            raise exceptions.ValidationError(
-                {"file": ["Send the CSV as the body (text/csv) or as a multipart file `file`."]}
+            return _import_refused(
+                [(0, "Send the CSV as the body (text/csv) or as a multipart file `file`.")]
             )
         if len(raw) > MAX_IMPORT_BYTES:
-            raise exceptions.ValidationError({"file": ["The file must be smaller than 5 MB."]})
+            return _import_refused([(0, "The file must be smaller than 5 MB.")])
         try:
             created = cases_import_csv(inspection=standing.inspection, raw=raw, by=request.user)
         except CsvImportError as exc:
-            n = len(exc.problems)
-            return Response(
-                {
-                    "detail": f"The file has {n} problem{'s' if n != 1 else ''}: no cases were "
-                    "imported.",
-                    "code": "invalid",
-                    "errors": [{"line": line, "message": msg} for line, msg in exc.problems],
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
+            return _import_refused(exc.problems)
         return Response({"created": len(created)}, status=status.HTTP_201_CREATED)
+
+
+def _import_refused(problems: list[tuple[int, str]]) -> Response:
+    """The import's documented 400: every problem by line (0: the file as a whole)."""
+    n = len(problems)
+    return Response(
+        {
+            "detail": f"The file has {n} problem{'s' if n != 1 else ''}: no cases were imported.",
+            "code": "invalid",
+            "errors": [{"line": line, "message": msg} for line, msg in problems],
+        },
+        status=status.HTTP_400_BAD_REQUEST,
+    )
 
 
 def _member_by_username(inspection: Inspection, username: str | None, field: str) -> User | None:

@@ -216,12 +216,12 @@ def test_the_html_report_passes_axe_with_its_skip_link_landmarks_and_contents(
     assert page.get_by_role("contentinfo").count() == 1
     # Each entry of the contents leads to its section, and each section leads back to the top
     entries = page.get_by_role("navigation", name="Contents").get_by_role("link").all()
-    assert len(entries) == 10
+    assert len(entries) == 11
     for entry in entries:
         section = page.locator(entry.get_attribute("href"))
         assert section.locator("h2").inner_text() == entry.inner_text()
         assert section.get_by_role("link", name="Back to top").get_attribute("href") == "#top"
-    assert page.get_by_role("link", name="Back to top").count() == 10
+    assert page.get_by_role("link", name="Back to top").count() == 11
     # Each chart is an image named by its title and described by its figures
     charts = page.get_by_role("img").all()
     assert len(charts) == 3

@@ -50,10 +50,8 @@ def _build_url(demo) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_build_with_the_broker_down_shows_a_clear_page_and_leaves_nothing_queued(lead_client, demo):
-    started = time.monotonic()
     with _broker(CLOSED_BROKER):
         response = lead_client.post(_build_url(demo))
-    assert time.monotonic() - started < 20
     assert response.status_code == 503
     text = response.content.decode()
     assert "The report could not be built" in text

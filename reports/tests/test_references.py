@@ -177,8 +177,6 @@ def test_the_scanner_finds_what_the_regular_expression_found(text):
 
 
 def test_markdown_that_would_take_minutes_is_refused_and_never_rendered():
-    import time
-
     from reports.rendering import (
         MAX_SQUARE_BRACKETS,
         markdown_limits_problem,
@@ -189,7 +187,6 @@ def test_markdown_that_would_take_minutes_is_refused_and_never_rendered():
     assert "square brackets" in (markdown_limits_problem(brackets) or "")
     assert "levels deep" in (markdown_limits_problem(">" * 100_000) or "")
     assert markdown_limits_problem("[a](https://example.org) " * MAX_SQUARE_BRACKETS) is None
-    started = time.perf_counter()
-    assert markdown_to_safe_html(brackets).startswith("<p>[[[")  # shown as text, not parsed
+    # Shown as text, escaped, not handed to the Markdown parser (which would take minutes).
+    assert markdown_to_safe_html(brackets).startswith("<p>[[[")
     assert markdown_to_safe_html(">" * 100_000).startswith("<p>&gt;")
-    assert time.perf_counter() - started < 30  # generous: it is milliseconds
