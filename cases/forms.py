@@ -149,7 +149,12 @@ class SampleForm(forms.Form):
     seed = forms.IntegerField(
         required=False,
         min_value=1,
-        label="Seed (optional)",
+        max_value=2**63 - 1,
+        label="Seed",
         help_text="To repeat an earlier draw exactly. Leave blank for a new random draw.",
-        error_messages={"invalid": "Enter the seed as a whole number"},
+        error_messages={
+            "invalid": "Enter the seed as a whole number",
+            "min_value": "Enter a seed of at least 1",
+            "max_value": "Enter a seed of at most 9223372036854775807",
+        },
     )

@@ -373,6 +373,7 @@ MATRIX: dict[str, list[Row]] = {
     ],
     # JSON is not a case list: 415 (the CSV comes as text/csv or a multipart file).
     "api/v1/inspections/<slug:slug>/cases/import/": [Row("post", api_lead_write(415), {})],
+    "api/v1/inspections/<slug:slug>/cases/import/<int:job_id>/": [Row("get", API_LEAD_READ)],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/submit/": [
         # The allocated inspector is told what is missing (400); nobody else may submit.
         Row("post", expect(403, inspector=400, colleague=404, **API_SEES), {}),

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import MAX_RATIONALE_LENGTH, MAX_REASON_LENGTH, Answer, Case, ModerationSample
+from cases.models import (
+    MAX_RATIONALE_LENGTH,
+    MAX_REASON_LENGTH,
+    Answer,
+    Case,
+    CaseImport,
+    ModerationSample,
+)
 from inspections.api.serializers import PDUSerializer
 from inspections.models import Inspection, Membership
 
@@ -149,9 +157,44 @@ class ModerationInputSerializer(serializers.Serializer):
     verdicts = VerdictSerializer(many=True)
 
 
+class CaseImportLineErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class CaseImportJobSerializer(serializers.ModelSerializer):
+    """A background case import. `problems`: why nothing was imported, by line (0: the file)."""
+
+    id = serializers.IntegerField(read_only=True)
+    problems = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseImport
+        fields = (
+            "id",
+            "status",
+            "filename",
+            "lines_total",
+            "lines_done",
+            "created",
+            "problems",
+            "error",
+            "requested_at",
+            "started_at",
+            "finished_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(CaseImportLineErrorSerializer(many=True))
+    def get_problems(self, job: CaseImport) -> list[dict[str, object]]:
+        return [{"line": line, "message": message} for line, message in job.problems]
+
+
 class SampleInputSerializer(serializers.Serializer):
     share = serializers.IntegerField(min_value=1, max_value=100)
-    seed = serializers.IntegerField(required=False, allow_null=True, min_value=1, default=None)
+    seed = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=2**63 - 1, default=None
+    )
 
 
 class SampleSerializer(serializers.ModelSerializer):

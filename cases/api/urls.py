@@ -25,6 +25,11 @@ urlpatterns = [
     path("inspections/<slug:slug>/cases/", views.CaseListView.as_view(), name="api-case-list"),
     # Before cases/<reference>/: "import" is not a case.
     path(f"{INSPECTION}cases/import/", workflow.CaseImportView.as_view(), name="api-case-import"),
+    path(
+        f"{INSPECTION}cases/import/<int:job_id>/",
+        workflow.CaseImportJobView.as_view(),
+        name="api-case-import-job",
+    ),
     path(CASE, views.CaseDetailView.as_view(), name="api-case-detail"),
     path(f"{CASE}submit/", workflow.CaseSubmitView.as_view(), name="api-case-submit"),
     path(f"{CASE}moderation/", workflow.CaseModerationView.as_view(), name="api-case-moderation"),

@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import exceptions, serializers, status
@@ -20,6 +22,8 @@ from api.exceptions import NOT_FOUND_MESSAGE, Conflict
 from cases.access import case_get
 from cases.api.serializers import (
     CaseAllocationSerializer,
+    CaseImportJobSerializer,
+    CaseImportLineErrorSerializer,
     CaseSerializer,
     MemberInputSerializer,
     MemberRoleSerializer,
@@ -29,7 +33,7 @@ from cases.api.serializers import (
     SampleSerializer,
     StatusMoveSerializer,
 )
-from cases.models import Case, ModerationSample
+from cases.models import Case, CaseImport, ModerationSample
 from cases.selectors import case_questions
 from cases.services import (
     CsvImportError,
@@ -42,6 +46,8 @@ from cases.services import (
     case_submit,
     cases_allocate,
     cases_import_csv,
+    csv_import_is_large,
+    csv_import_start,
     inspection_move,
     member_add,
     member_change_role,
@@ -211,6 +217,15 @@ class CaseImportView(APIView):
             201: inline_serializer(
                 "CaseImportResult", fields={"created": serializers.IntegerField()}
             ),
+            202: OpenApiResponse(
+                CaseImportJobSerializer,
+                description="A large file (over CSV_IMPORT_BACKGROUND_LINES lines), queued as a "
+                "background import: follow it at the Location header's address.",
+            ),
+            503: schema.error(
+                "A large file, and the background task service cannot be reached: nothing was "
+                "imported. Retry later."
+            ),
             400: OpenApiResponse(
                 description="Nothing imported: every bad line, by number.",
                 response=inline_serializer(
@@ -218,14 +233,7 @@ class CaseImportView(APIView):
                     fields={
                         "detail": serializers.CharField(),
                         "code": serializers.CharField(),
-                        "errors": inline_serializer(
-                            "CaseImportLineError",
-                            fields={
-                                "line": serializers.IntegerField(),
-                                "message": serializers.CharField(),
-                            },
-                            many=True,
-                        ),
+                        "errors": CaseImportLineErrorSerializer(many=True),
                     },
                 ),
             ),
@@ -247,11 +255,36 @@ class CaseImportView(APIView):
             )
         if len(raw) > MAX_IMPORT_BYTES:
             return _import_refused([(0, "The file must be smaller than 5 MB.")])
+        if csv_import_is_large(raw):
+            # As the import page does: checked and imported by a worker, followed at its address.
+            job = csv_import_start(inspection=standing.inspection, raw=raw, by=request.user)
+            location = reverse("api-case-import-job", args=[slug, job.pk])
+            return Response(
+                CaseImportJobSerializer(job).data,
+                status=status.HTTP_202_ACCEPTED,
+                headers={"Location": request.build_absolute_uri(location)},
+            )
         try:
             created = cases_import_csv(inspection=standing.inspection, raw=raw, by=request.user)
         except CsvImportError as exc:
             return _import_refused(exc.problems)
         return Response({"created": len(created)}, status=status.HTTP_201_CREATED)
+
+
+class CaseImportJobView(APIView):
+    @extend_schema(
+        tags=["cases"],
+        operation_id="cases_import_job_retrieve",
+        summary="A background case import: its status, progress and, if refused, its problems",
+        responses={200: schema.ok(CaseImportJobSerializer, "The import as it stands.")},
+    )
+    def get(self, request: Request, slug: str, job_id: int) -> Response:
+        standing = standing_get(request.user, slug)
+        require_lead(standing, "follow a case import")
+        job = get_object_or_404(
+            CaseImport.objects.filter(inspection=standing.inspection), pk=job_id
+        )
+        return Response(CaseImportJobSerializer(job).data)
 
 
 def _import_refused(problems: list[tuple[int, str]]) -> Response:

@@ -19,6 +19,7 @@ from core.typing import AnyUser, User
 from inspections.models import Question
 
 REASON_MESSAGE = "This case has been submitted: say why the answer is changing."
+RETURNED_REASON_MESSAGE = "This case was returned by its moderator: say what you changed and why."
 
 
 def _check_reason(case: Case, reason: str, *, changing: bool) -> None:
@@ -27,7 +28,8 @@ def _check_reason(case: Case, reason: str, *, changing: bool) -> None:
             {"reason": [f"Keep the reason under {MAX_REASON_LENGTH:,} characters."]}
         )
     if changing and reason_needed(case) and not reason.strip():
-        raise ValidationError({"reason": [REASON_MESSAGE]})
+        returned = case.status == Case.Status.RETURNED
+        raise ValidationError({"reason": [RETURNED_REASON_MESSAGE if returned else REASON_MESSAGE]})
 
 
 def allowed_values(question: Question) -> list[tuple[str, str]]:

@@ -170,11 +170,12 @@ def csv_check(
         for name in ("sentence_type", "setting", "rosh", "practitioner_grade"):
             profile[name] = row.get(name, "")
         for name in CSV_BOOLEANS:
-            if name in row:
-                try:
-                    profile[name] = _csv_bool(row[name])
-                except ValueError as exc:
-                    row_problems.append(f"{name}: {exc}")
+            # A column left out is blank on every line: no, as the import page says (never the
+            # model's default, which would make a question relevant to every case).
+            try:
+                profile[name] = _csv_bool(row.get(name) or "")
+            except ValueError as exc:
+                row_problems.append(f"{name}: {exc}")
         for name in ("mappa_category", "mappa_level"):
             value = row.get(name, "")
             if value:

@@ -80,6 +80,9 @@ def sample_plan(*, cases: list[Case], share: int, seed: int) -> Draw:
     return Draw(picks=picks, record={"share": share, "seed": seed, "inspectors": inspectors})
 
 
+MAX_SEED = 2**63 - 1  # what the database's bigint column holds
+
+
 def _markers(inspection: Inspection) -> list[User]:
     return list(
         User.objects.filter(memberships__inspection=inspection)
@@ -101,6 +104,8 @@ def moderation_sample_draw(
         raise ValidationError({"share": ["Enter a share from 1 to 100 per cent."]})
     if seed is None:
         seed = random.SystemRandom().randrange(1, 2**31)
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 1 <= seed <= MAX_SEED:
+        raise ValidationError({"seed": [f"Enter a seed from 1 to {MAX_SEED}."]})
     eligible = list(
         Case.objects.select_for_update(of=("self",))
         .filter(inspection=locked, status=Case.Status.SUBMITTED, sampled__isnull=True)

@@ -248,3 +248,76 @@ def test_a_large_file_with_the_broker_down_is_refused_clearly_and_nothing_is_imp
     job = CaseImport.objects.get(inspection=inspection)
     assert job.status == "failed" and "could not be queued" in job.error
     assert not Case.objects.filter(inspection=inspection).exists()
+
+
+def test_a_yes_no_column_left_out_is_no_for_every_case(inspection):
+    # The import page says blank is no; a missing column is blank on every line. The model's
+    # default for oversight_required is True, which would make S8 relevant to every case.
+    created = cases_import_csv(inspection=inspection, raw=(HEADER + lines(3)).encode())
+    assert len(created) == 3
+    flags = Case.objects.filter(inspection=inspection).values_list(
+        "oversight_required", "mappa_eligible", "court_work"
+    )
+    assert set(flags) == {(False, False, False)}
+    with_column = (
+        HEADER.strip()
+        + ",oversight_required\n"
+        + "IMP-09999,AAA,community_order,community,low,po,28/04/2025,yes\n"
+    )
+    cases_import_csv(inspection=inspection, raw=with_column.encode())
+    assert Case.objects.get(reference="IMP-09999").oversight_required is True
+
+
+def test_a_seed_beyond_what_the_database_holds_is_refused_clearly(inspection, lead):
+    from django.core.exceptions import ValidationError
+
+    from cases.services import moderation_sample_draw
+
+    with pytest.raises(ValidationError) as refused:
+        moderation_sample_draw(inspection=inspection, share=50, by=lead, seed=10**23)
+    assert "seed" in refused.value.message_dict
+
+
+@pytest.mark.django_db
+def test_a_large_file_through_the_api_is_a_background_job_followed_at_its_address(
+    inspection, lead, settings, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    settings.CSV_IMPORT_BACKGROUND_LINES = 50
+    api = APIClient()
+    api.force_authenticate(lead)
+    url = reverse("api-case-import", args=[inspection.slug])
+    bad = HEADER + lines(80) + "IMP-00001,AAA,community_order,community,low,po,28/04/2025\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = api.post(url, bad.encode(), content_type="text/csv")
+    assert refused.status_code == 202
+    job = api.get(refused["Location"]).json()
+    assert job["status"] == "failed"
+    assert {"line": 82, "message": "case IMP-00001 is also on line 2"} in job["problems"]
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = api.post(url, (HEADER + lines(120)).encode(), content_type="text/csv")
+    assert accepted.status_code == 202 and accepted.json()["status"] == "queued"
+    done = api.get(accepted["Location"]).json()
+    assert (done["status"], done["created"], done["lines_total"]) == ("succeeded", 120, 120)
+    assert inspection.cases.count() == 120
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_through_the_api_with_the_broker_down_is_a_clear_503(
+    inspection, lead, settings
+):
+    from rest_framework.test import APIClient
+
+    settings.CSV_IMPORT_BACKGROUND_LINES = 50
+    api = APIClient()
+    api.force_authenticate(lead)
+    with _broker("redis://127.0.0.1:1/0"):
+        response = api.post(
+            reverse("api-case-import", args=[inspection.slug]),
+            (HEADER + lines(120)).encode(),
+            content_type="text/csv",
+        )
+    assert response.status_code == 503
+    assert response.json()["code"] == "service_unavailable"
+    assert not Case.objects.filter(inspection=inspection).exists()
