@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz/ and /readyz/ are answered before the host check and the HTTPS redirect
+    # (a probe speaks plain HTTP from inside the container, under any Host header).
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the request: a URL or body over the limits is refused (as JSON under
     # /api/), never parsed.
