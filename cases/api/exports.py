@@ -19,6 +19,7 @@ from cases.access import cases_visible
 from cases.models import Answer, Case
 from inspections.access import Standing
 from inspections.models import Question
+from inspections.selectors import data_etag, inspection_data_version
 
 # The profile columns of the answers export: (header, Case.values_list path). The header names
 # are a contract (clients read them): the profile attributes keep the model's names.
@@ -30,6 +31,14 @@ PROFILE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("inspector", "inspector__username"),
     ("status", "status"),
 )
+
+
+def answers_etag(*, standing: Standing, kind: str) -> str:
+    """The export's ETag: the data version, and whose view it is (which cases one may see
+    depends on the person and their role)."""
+    viewer = f"u{getattr(standing.user, 'pk', None) or 0}-{standing.role or 'none'}"
+    version = inspection_data_version(standing.inspection)
+    return data_etag(standing.inspection, version, what=f"answers-{kind}-{viewer}")
 
 
 # Cases fetched per round trip of the server-side cursor: what bounds the export's memory.

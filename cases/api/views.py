@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import schema
-from api.concurrency import etag
+from api.concurrency import etag, not_modified, with_etag
 from api.exceptions import PreconditionFailed, PreconditionRequired
 from api.pagination import Pagination
 from api.schema import ok
@@ -267,7 +267,12 @@ class AnswersCsvExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         standing = standing_get(request.user, slug)
-        return csv_response(exports.answers_rows(standing=standing), filename=f"{slug}-answers.csv")
+        tag = exports.answers_etag(standing=standing, kind="csv")
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        rows = exports.answers_rows(standing=standing)
+        return with_etag(csv_response(rows, filename=f"{slug}-answers.csv"), tag)
 
 
 @extend_schema(tags=["exports"], responses=schema.export_responses(XLSX_TYPE, _ANSWERS_DESCRIPTION))
@@ -276,8 +281,9 @@ class AnswersXlsxExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         standing = standing_get(request.user, slug)
-        return xlsx_response(
-            exports.answers_rows(standing=standing),
-            filename=f"{slug}-answers.xlsx",
-            sheet="Answers",
-        )
+        tag = exports.answers_etag(standing=standing, kind="xlsx")
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        rows = exports.answers_rows(standing=standing)
+        return with_etag(xlsx_response(rows, filename=f"{slug}-answers.xlsx", sheet="Answers"), tag)

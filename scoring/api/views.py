@@ -10,9 +10,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import schema
+from api.concurrency import not_modified, with_etag
 from api.views import ExportView
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
 from inspections.access import standing_get
+from inspections.selectors import data_etag, inspection_data_version
 from scoring.api.serializers import InspectionScoresSerializer
 from scoring.exports import scores_rows
 from scoring.selectors import inspection_scores
@@ -31,10 +33,16 @@ class InspectionScoresView(APIView):
         operation_id="inspection_scores",
         tags=["scores"],
     )
-    def get(self, request: Request, slug: str) -> Response:
+    def get(self, request: Request, slug: str) -> Any:
         inspection = standing_get(request.user, slug).inspection
-        scores = inspection_scores(inspection)
-        return Response(InspectionScoresSerializer(scores).data)
+        # The ETag names the data version: unchanged data is a 304 without counting anything.
+        version = inspection_data_version(inspection)
+        tag = data_etag(inspection, version, what="scores")
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        scores = inspection_scores(inspection, version=version)
+        return with_etag(Response(InspectionScoresSerializer(scores).data), tag)
 
 
 _SCORES_DESCRIPTION = (
@@ -49,7 +57,13 @@ class ScoresCsvExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         inspection = standing_get(request.user, slug).inspection
-        return csv_response(scores_rows(inspection=inspection), filename=f"{slug}-scores.csv")
+        version = inspection_data_version(inspection)
+        tag = data_etag(inspection, version, what="scores-csv")
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        rows = scores_rows(inspection=inspection, version=version)
+        return with_etag(csv_response(rows, filename=f"{slug}-scores.csv"), tag)
 
 
 @extend_schema(tags=["exports"], responses=schema.export_responses(XLSX_TYPE, _SCORES_DESCRIPTION))
@@ -58,6 +72,10 @@ class ScoresXlsxExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         inspection = standing_get(request.user, slug).inspection
-        return xlsx_response(
-            scores_rows(inspection=inspection), filename=f"{slug}-scores.xlsx", sheet="Scores"
-        )
+        version = inspection_data_version(inspection)
+        tag = data_etag(inspection, version, what="scores-xlsx")
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        rows = scores_rows(inspection=inspection, version=version)
+        return with_etag(xlsx_response(rows, filename=f"{slug}-scores.xlsx", sheet="Scores"), tag)
