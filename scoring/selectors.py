@@ -210,11 +210,14 @@ def _scope_count(question: Question, row: Mapping[str, Any]) -> int:
 SCORES_CACHE_SECONDS = 24 * 60 * 60
 
 
-def _scores_key(inspection: Inspection, version: int) -> str:
-    # The database's name too: two databases (a staging copy, a test run) may share one Redis.
+def scores_cache_key(inspection: Inspection, version: int, *, what: str = "scores") -> str:
+    """The shared cache's key for something computed from the inspection's data at `version`.
+
+    The database's name too: two databases (a staging copy, a test run) may share one Redis.
+    """
     database = connection.settings_dict.get("NAME") or ""
     return (
-        f"scores:{SCORES_CACHE_FORMAT}:{database}:{inspection.pk}:{version}:"
+        f"{what}:{SCORES_CACHE_FORMAT}:{database}:{inspection.pk}:{version}:"
         f"{inspection.framework_id}"
     )
 
@@ -229,7 +232,7 @@ def inspection_scores(inspection: Inspection, *, version: int | None = None) -> 
     """
     if version is None:
         version = inspection_data_version(inspection)
-    key = _scores_key(inspection, version)
+    key = scores_cache_key(inspection, version)
     cached = cache_get(key)
     if isinstance(cached, InspectionScores):
         return replace(cached, inspection=inspection)

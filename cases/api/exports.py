@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import CharField, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
@@ -62,10 +62,15 @@ def answers_rows(*, standing: Standing, fold_in_sql: bool | None = None) -> Iter
     cases = cases_visible(standing).order_by("reference", "pk")
     if fold_in_sql is None:
         fold_in_sql = connection.vendor == "postgresql"
-    if fold_in_sql:
-        yield from _rows_folded_in_sql(cases, column_of)
-    else:
-        yield from _rows_folded_here(cases, column_of)
+    # Inside a transaction, PostgreSQL's server-side cursor sends rows as the query produces
+    # them; outside one (autocommit) Django declares it WITH HOLD, which runs the whole query
+    # to completion before the first row (issue 11). A download stopped half-way ends the
+    # generator, and with it the (read-only) transaction.
+    with transaction.atomic(savepoint=False):
+        if fold_in_sql:
+            yield from _rows_folded_in_sql(cases, column_of)
+        else:
+            yield from _rows_folded_here(cases, column_of)
 
 
 _PROFILE_PATHS = [p for _, p in PROFILE_COLUMNS]

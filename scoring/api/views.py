@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -12,12 +15,13 @@ from rest_framework.views import APIView
 from api import schema
 from api.concurrency import not_modified, with_etag
 from api.views import ExportView
+from core.cache import cache_get, cache_set
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
 from inspections.access import standing_get
 from inspections.selectors import data_etag, inspection_data_version
 from scoring.api.serializers import InspectionScoresSerializer
 from scoring.exports import scores_rows
-from scoring.selectors import inspection_scores
+from scoring.selectors import SCORES_CACHE_SECONDS, inspection_scores, scores_cache_key
 
 
 class InspectionScoresView(APIView):
@@ -41,8 +45,17 @@ class InspectionScoresView(APIView):
         unchanged = not_modified(request, tag)
         if unchanged is not None:
             return unchanged
-        scores = inspection_scores(inspection, version=version)
-        return with_etag(Response(InspectionScoresSerializer(scores).data), tag)
+        # The JSON itself is cached with the figures' version: serialising some 900 scores
+        # costs more than reading them back (docs/benchmarks.md).
+        key = scores_cache_key(inspection, version, what="scores-json")
+        body = cache_get(key)
+        if not isinstance(body, bytes):
+            scores = inspection_scores(inspection, version=version)
+            body = JSONRenderer().render(InspectionScoresSerializer(scores).data)
+            cache_set(key, body, timeout=SCORES_CACHE_SECONDS)
+        if request.accepted_renderer.format == "json":
+            return with_etag(HttpResponse(body, content_type="application/json"), tag)
+        return with_etag(Response(json.loads(body)), tag)  # the browsable API
 
 
 _SCORES_DESCRIPTION = (
