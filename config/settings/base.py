@@ -100,10 +100,11 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# API throttling counts in the default cache: point CACHE_URL at Redis when several processes
-# serve the app (docker-compose does), or each process counts on its own. Nothing else depends
-# on the cache: sessions are in the database (Django's default engine, kept on purpose), and
-# throttling lets requests through, logged, while the cache is unreachable (api/throttling.py).
+# API throttling counts and the score cache (docs/adr/0014) in the default cache: point
+# CACHE_URL at Redis when several processes serve the app (docker-compose does), or each process
+# counts and caches on its own. Nothing depends on the cache being up: sessions are in the
+# database (Django's default engine, kept on purpose), throttling lets requests through, logged,
+# and scores are computed, while the cache is unreachable (api/throttling.py, core/cache.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # An unreachable cache must cost a request a second at most, not a TCP timeout.
