@@ -70,7 +70,7 @@ def inspection_members(inspection: Inspection) -> QuerySet[Membership]:
 SCORES_CACHE_FORMAT = 1
 
 
-def inspection_data_version(inspection: Inspection) -> int:
+def inspection_data_version(inspection: Inspection, *, using: str = "default") -> int:
     """The inspection's data version as committed now (one query by primary key).
 
     Database triggers move it on in the same transaction as every write of a case, an answer,
@@ -78,7 +78,10 @@ def inspection_data_version(inspection: Inspection) -> int:
     Read afresh, not from the instance, which may have been loaded before a write.
     """
     version = (
-        Inspection.objects.filter(pk=inspection.pk).values_list("data_version", flat=True).get()
+        Inspection.objects.using(using)
+        .filter(pk=inspection.pk)
+        .values_list("data_version", flat=True)
+        .get()
     )
     inspection.data_version = version
     return int(version)

@@ -36,6 +36,7 @@ from cases.api.workflow import case_allocation_update
 from cases.models import Case
 from cases.selectors import case_answer_find, case_answers, case_question_get
 from cases.services import StaleWriteError, answer_record
+from core.db_router import read_alias
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
 from inspections.access import standing_get
 
@@ -267,11 +268,13 @@ class AnswersCsvExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         standing = standing_get(request.user, slug)
-        tag = exports.answers_etag(standing=standing, kind="csv")
+        # Read-only and large: from the read replica when there is one (docs/scaling.md).
+        using = read_alias()
+        tag = exports.answers_etag(standing=standing, kind="csv", using=using)
         unchanged = not_modified(request, tag)
         if unchanged is not None:
             return unchanged
-        rows = exports.answers_rows(standing=standing)
+        rows = exports.answers_rows(standing=standing, using=using)
         return with_etag(csv_response(rows, filename=f"{slug}-answers.csv"), tag)
 
 
@@ -281,9 +284,11 @@ class AnswersXlsxExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         standing = standing_get(request.user, slug)
-        tag = exports.answers_etag(standing=standing, kind="xlsx")
+        # Read-only and large: from the read replica when there is one (docs/scaling.md).
+        using = read_alias()
+        tag = exports.answers_etag(standing=standing, kind="xlsx", using=using)
         unchanged = not_modified(request, tag)
         if unchanged is not None:
             return unchanged
-        rows = exports.answers_rows(standing=standing)
+        rows = exports.answers_rows(standing=standing, using=using)
         return with_etag(xlsx_response(rows, filename=f"{slug}-answers.xlsx", sheet="Answers"), tag)
