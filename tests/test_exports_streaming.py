@@ -11,6 +11,8 @@ from datetime import date
 from typing import Any
 
 import openpyxl
+import pytest
+from django.db import connection
 
 from core.exports import xlsx_chunks
 
@@ -68,3 +70,27 @@ def test_a_header_only_table_is_a_valid_workbook():
     sheet = openpyxl.load_workbook(io.BytesIO(data))["Empty"]
     assert [c.value for c in sheet[1]] == ["a", "b"]
     assert sheet.max_row == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answers_rows_stream_inside_a_transaction_that_ends_with_the_download(framework):
+    # Outside a transaction Django declares the server-side cursor WITH HOLD, and PostgreSQL
+    # runs the whole query before the first row; inside one, rows come as they are produced.
+    from cases.api.exports import answers_rows
+    from cases.tests.factories import CaseFactory
+    from inspections.access import standing_of
+    from inspections.models import Membership
+    from inspections.tests.factories import InspectionFactory, MembershipFactory
+
+    inspection = InspectionFactory(framework=framework)
+    lead = MembershipFactory(inspection=inspection, role=Membership.Role.LEAD).user
+    for n in range(3):
+        CaseFactory(inspection=inspection, reference=f"STR-{n:04d}")
+    rows = answers_rows(standing=standing_of(lead, inspection))
+    assert not connection.in_atomic_block
+    header = next(rows)
+    assert header[0] == "reference"
+    assert next(rows)[0] == "STR-0000"
+    assert connection.in_atomic_block, "the cursor is read inside a transaction"
+    rows.close()  # the client went away half-way
+    assert not connection.in_atomic_block, "and the transaction ends with the download"
