@@ -5,12 +5,16 @@ one gets 412 and nothing is written, a missing one 428."""
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
 from rest_framework import exceptions
 from rest_framework.request import Request
 
 from api.exceptions import PreconditionFailed, PreconditionRequired
 from core.exceptions import StaleWriteError
+
+_R = TypeVar("_R", bound=HttpResponseBase)
 
 _ETAG = re.compile(r'^(?:W/)?"v(\d{1,9})"$')
 
@@ -48,3 +52,23 @@ def stale(exc: StaleWriteError, current_version: int | None) -> exceptions.APIEx
     """412 for a stale write, with the current ETag so the client can read and retry."""
     headers = {"ETag": etag(current_version)} if current_version is not None else {}
     return with_headers(PreconditionFailed(str(exc)), headers)
+
+
+# -- conditional reads: If-None-Match against a data version's ETag (docs/adr/0014) --------------
+
+
+def not_modified(request: Request | HttpRequest, tag: str) -> HttpResponse | None:
+    """A 304 when If-None-Match names `tag` (or "*"), else None: send the representation."""
+    raw = request.headers.get("If-None-Match") or ""
+    given = {t.strip().removeprefix("W/") for t in raw.split(",") if t.strip()}
+    if not given or not ("*" in given or tag in given):
+        return None
+    response = HttpResponseNotModified()
+    return with_etag(response, tag)
+
+
+def with_etag(response: _R, tag: str) -> _R:
+    """The ETag, and "ask again each time": a client may keep the body, but must revalidate."""
+    response["ETag"] = tag
+    response["Cache-Control"] = "private, no-cache"
+    return response

@@ -31,6 +31,21 @@ TRIGGERS = {
     WHEN EXISTS (SELECT 1 FROM cases_answer WHERE question_id = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'a question that has answers cannot change'); END;""",
 }
+# The inspection's data version (docs/adr/0014): row-level here, statement-level on PostgreSQL
+# (cases/migrations/0007). +1 is enough on the demo's database.
+_BUMP = "UPDATE inspections_inspection SET data_version = data_version + 1 WHERE "
+for _event, _row in (("ins", "NEW"), ("upd", "NEW"), ("del", "OLD")):
+    _when = {"ins": "INSERT", "upd": "UPDATE", "del": "DELETE"}[_event]
+    TRIGGERS[f"dipp_data_changed_case_{_event}"] = (
+        f"AFTER {_when} ON cases_case BEGIN {_BUMP}id = {_row}.inspection_id; END;"
+    )
+    TRIGGERS[f"dipp_data_changed_answer_{_event}"] = (
+        f"AFTER {_when} ON cases_answer BEGIN {_BUMP}id = "
+        f"(SELECT inspection_id FROM cases_case WHERE id = {_row}.case_id); END;"
+    )
+    TRIGGERS[f"dipp_data_changed_pdu_{_event}"] = (
+        f"AFTER {_when} ON inspections_pdu BEGIN {_BUMP}region_id = {_row}.region_id; END;"
+    )
 _TABLES = {"cases_case", "cases_answer", "inspections_question", "inspections_pdu"}
 
 

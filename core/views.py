@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core import health
+
 
 @require_safe
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
@@ -47,3 +49,16 @@ def locked_out(
     )
     response["Retry-After"] = str(int(cooloff.total_seconds()))
     return response
+
+
+@require_safe
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Public: the process is up. HealthCheckMiddleware answers first; this is the same answer
+    for anything that reaches the URL another way (a test client without the middleware)."""
+    return health.healthz_response()
+
+
+@require_safe
+def readyz(request: HttpRequest) -> HttpResponse:
+    """Public: database, cache and broker reachable (JSON per check; 503 when one is down)."""
+    return health.readyz_response()

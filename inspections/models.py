@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -167,6 +168,13 @@ class InspectionQuerySet(models.QuerySet["Inspection"]):
         ).distinct()
 
 
+def data_version_initial() -> int:
+    """Microseconds since 1970: a new inspection's data version (the database's triggers move
+    it on to max(version + 1, now in microseconds)), so that a version is never reused, not
+    even after a restore from a backup or by a new inspection with a recycled id."""
+    return time.time_ns() // 1000
+
+
 class Inspection(models.Model):
     class Status(models.TextChoices):
         SETUP = "setup", "Set-up"
@@ -197,6 +205,10 @@ class Inspection(models.Model):
     status = FSMField(max_length=20, choices=Status.choices, default=Status.SETUP)
     # Optimistic concurrency for the inspection's details (If-Match in the API).
     version = models.PositiveIntegerField(default=1)
+    # Moved on by database triggers in the same transaction as every write of a case, answer,
+    # PDU or question (cases/migrations/0007): cached scores and ETags are keyed by it
+    # (docs/adr/0014-issue11-score-cache.md).
+    data_version = models.PositiveBigIntegerField(default=data_version_initial, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = InspectionQuerySet.as_manager()
@@ -224,6 +236,19 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """A full save of an existing row leaves data_version alone: an instance read before
+        a write elsewhere must never move the version back (a cached figure would come back
+        to life). Only the database's triggers change it."""
+        full_update = not self._state.adding and not args and kwargs.get("update_fields") is None
+        if full_update and not kwargs.get("force_insert"):
+            kwargs["update_fields"] = [
+                f.attname
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.attname != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:

@@ -61,3 +61,32 @@ def inspection_members(inspection: Inspection) -> QuerySet[Membership]:
         .annotate(lead_first=lead_first)
         .order_by("lead_first", "user__username")
     )
+
+
+# -- the data version: cached scores and ETags (docs/adr/0014) ------------------------------------
+
+# Raise when InspectionScores or an export changes shape: cached entries and ETags of the old
+# shape are then never matched.
+SCORES_CACHE_FORMAT = 1
+
+
+def inspection_data_version(inspection: Inspection, *, using: str = "default") -> int:
+    """The inspection's data version as committed now (one query by primary key).
+
+    Database triggers move it on in the same transaction as every write of a case, an answer,
+    a PDU or a question, so figures read after reading it are at least as new as it says.
+    Read afresh, not from the instance, which may have been loaded before a write.
+    """
+    version = (
+        Inspection.objects.using(using)
+        .filter(pk=inspection.pk)
+        .values_list("data_version", flat=True)
+        .get()
+    )
+    inspection.data_version = version
+    return int(version)
+
+
+def data_etag(inspection: Inspection, version: int, *, what: str) -> str:
+    """A strong ETag for a representation of the inspection's data at `version`."""
+    return f'"{what}-{inspection.pk}-{version}-f{inspection.framework_id}-{SCORES_CACHE_FORMAT}"'

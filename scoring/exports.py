@@ -30,9 +30,10 @@ SCORE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def scores_rows(*, inspection: Inspection) -> Iterator[Sequence[Any]]:
-    """The header, then every question overall ("all") and in every breakdown group."""
-    scores = inspection_scores(inspection)
+def scores_rows(*, inspection: Inspection, version: int | None = None) -> Iterator[Sequence[Any]]:
+    """The header, then every question overall ("all") and in every breakdown group (at the
+    data version `version` when the caller read it, for its ETag)."""
+    scores = inspection_scores(inspection, version=version)
     yield list(SCORE_COLUMNS)
     groups: list[tuple[str, str, str, int, Any]] = [
         ("all", "all", "All cases", scores.cases, scores.questions)

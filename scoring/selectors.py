@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import connection
@@ -18,7 +18,9 @@ from django.db.models import Count, Q
 
 from cases.models import Answer, Case
 from cases.scoring_columns import cell_decode, question_scope
+from core.cache import cache_get, cache_set
 from inspections.models import Inspection, Question
+from inspections.selectors import SCORES_CACHE_FORMAT, inspection_data_version
 from scoring.arithmetic import percent_exact, percent_published, wilson_interval
 
 FLAGS: tuple[str, ...] = tuple(c.value for c in Question.AppliesWhen if c.value)
@@ -202,8 +204,45 @@ def _scope_count(question: Question, row: Mapping[str, Any]) -> int:
     return int(row["n"]) - adjusted
 
 
-def inspection_scores(inspection: Inspection) -> InspectionScores:
+# -- the data version: cached scores and ETags (docs/adr/0014) ------------------------------------
+
+# Entries are never stale (the key names the data version); they expire only to free memory.
+SCORES_CACHE_SECONDS = 24 * 60 * 60
+
+
+def scores_cache_key(inspection: Inspection, version: int, *, what: str = "scores") -> str:
+    """The shared cache's key for something computed from the inspection's data at `version`.
+
+    The database's name too: two databases (a staging copy, a test run) may share one Redis.
+    """
+    database = connection.settings_dict.get("NAME") or ""
+    return (
+        f"{what}:{SCORES_CACHE_FORMAT}:{database}:{inspection.pk}:{version}:"
+        f"{inspection.framework_id}"
+    )
+
+
+def inspection_scores(inspection: Inspection, *, version: int | None = None) -> InspectionScores:
     """Every question's counts and figures, overall and by PDU, MAPPA and RoSH; the case profile.
+
+    Served from the shared cache by (inspection, data version, framework) when there: one query
+    (the version; none if the caller read it, `version`). Otherwise computed, and cached: the
+    version, then four queries whatever the number of cases. A cache that is down costs the
+    computation, not an error.
+    """
+    if version is None:
+        version = inspection_data_version(inspection)
+    key = scores_cache_key(inspection, version)
+    cached = cache_get(key)
+    if isinstance(cached, InspectionScores):
+        return replace(cached, inspection=inspection)
+    scores = inspection_scores_compute(inspection)
+    cache_set(key, scores, timeout=SCORES_CACHE_SECONDS)
+    return scores
+
+
+def inspection_scores_compute(inspection: Inspection) -> InspectionScores:
+    """inspection_scores without the cache: what the cache holds, and the benchmarks' cold read.
 
     Four queries whatever the number of cases: the questions and the PDUs (small), then one
     grouped scan of the cases and one of the answers, both grouped by breakdown cell.

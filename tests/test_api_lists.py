@@ -101,10 +101,12 @@ EXPECTED_QUERIES = {
     "/api/v1/inspections/{slug}/framework/": 4,  # token, inspection, framework, questions
     "/api/v1/inspections/{slug}/recommendations/": 3,
     "/api/v1/inspections/{slug}/context-facts/": 3,
-    "/api/v1/inspections/{slug}/exports/answers.csv": 4,  # token, inspection, questions, rows
-    "/api/v1/inspections/{slug}/exports/answers.xlsx": 4,
-    "/api/v1/inspections/{slug}/exports/scores.csv": 6,  # token, inspection, the scoring engine
-    "/api/v1/inspections/{slug}/exports/scores.xlsx": 6,
+    # token, inspection, data version (the ETag), questions, rows
+    "/api/v1/inspections/{slug}/exports/answers.csv": 5,
+    "/api/v1/inspections/{slug}/exports/answers.xlsx": 5,
+    # token, inspection, data version, the scoring engine (nothing cached yet: ADR 14)
+    "/api/v1/inspections/{slug}/exports/scores.csv": 7,
+    "/api/v1/inspections/{slug}/exports/scores.xlsx": 7,
 }
 
 

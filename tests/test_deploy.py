@@ -195,6 +195,14 @@ def test_production_serves_every_page_kind_static_files_and_the_api(gunicorn: Si
     assert plain.status_code == 301
     assert plain.headers["Location"].startswith("https://")
 
+    # The health probes answer plain HTTP under any Host: a load balancer's, the container's own.
+    for probe in ("/healthz/", "/readyz/"):
+        answer = requests.get(
+            site.base + probe, headers={"Host": "10.0.0.9:8000"}, allow_redirects=False, timeout=30
+        )
+        assert answer.status_code == 200, (probe, answer.status_code, answer.text[:300])
+        assert answer.json()["status"] == "ok"
+
     signed_in = site.sign_in("admin", PASSWORD)
     assert signed_in.status_code == 302, signed_in.text[:1000]
     assert "sessionid" in site.cookies

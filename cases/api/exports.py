@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connections, transaction
 from django.db.models import CharField, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
@@ -19,6 +19,7 @@ from cases.access import cases_visible
 from cases.models import Answer, Case
 from inspections.access import Standing
 from inspections.models import Question
+from inspections.selectors import data_etag, inspection_data_version
 
 # The profile columns of the answers export: (header, Case.values_list path). The header names
 # are a contract (clients read them): the profile attributes keep the model's names.
@@ -32,11 +33,21 @@ PROFILE_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def answers_etag(*, standing: Standing, kind: str, using: str = "default") -> str:
+    """The export's ETag: the data version (from the database the rows come from), and whose
+    view it is (which cases one may see depends on the person and their role)."""
+    viewer = f"u{getattr(standing.user, 'pk', None) or 0}-{standing.role or 'none'}"
+    version = inspection_data_version(standing.inspection, using=using)
+    return data_etag(standing.inspection, version, what=f"answers-{kind}-{viewer}")
+
+
 # Cases fetched per round trip of the server-side cursor: what bounds the export's memory.
 CHUNK = 500
 
 
-def answers_rows(*, standing: Standing, fold_in_sql: bool | None = None) -> Iterator[Sequence[Any]]:
+def answers_rows(
+    *, standing: Standing, fold_in_sql: bool | None = None, using: str = "default"
+) -> Iterator[Sequence[Any]]:
     """The header, then one row per case the user may see: its profile, then one column per
     question of the framework (yes / no / na; empty when unanswered). Two queries in all.
 
@@ -44,19 +55,25 @@ def answers_rows(*, standing: Standing, fold_in_sql: bool | None = None) -> Iter
     case crosses the wire); elsewhere (the SQLite demo) they are outer-joined and folded here.
     """
     questions = list(
-        Question.objects.filter(framework_id=standing.inspection.framework_id)
+        Question.objects.using(using)
+        .filter(framework_id=standing.inspection.framework_id)
         .order_by("order")
         .values_list("pk", "code")
     )
     column_of = {pk: i for i, (pk, _) in enumerate(questions)}
     yield [h for h, _ in PROFILE_COLUMNS] + [code for _, code in questions]
-    cases = cases_visible(standing).order_by("reference", "pk")
+    cases = cases_visible(standing).using(using).order_by("reference", "pk")
     if fold_in_sql is None:
-        fold_in_sql = connection.vendor == "postgresql"
-    if fold_in_sql:
-        yield from _rows_folded_in_sql(cases, column_of)
-    else:
-        yield from _rows_folded_here(cases, column_of)
+        fold_in_sql = connections[using].vendor == "postgresql"
+    # Inside a transaction, PostgreSQL's server-side cursor sends rows as the query produces
+    # them; outside one (autocommit) Django declares it WITH HOLD, which runs the whole query
+    # to completion before the first row (issue 11). A download stopped half-way ends the
+    # generator, and with it the (read-only) transaction.
+    with transaction.atomic(using=using, savepoint=False):
+        if fold_in_sql:
+            yield from _rows_folded_in_sql(cases, column_of)
+        else:
+            yield from _rows_folded_here(cases, column_of)
 
 
 _PROFILE_PATHS = [p for _, p in PROFILE_COLUMNS]

@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api import schema
-from api.concurrency import etag
+from api.concurrency import etag, not_modified, with_etag
 from api.exceptions import PreconditionFailed, PreconditionRequired
 from api.pagination import Pagination
 from api.schema import ok
@@ -36,6 +36,7 @@ from cases.api.workflow import case_allocation_update
 from cases.models import Case
 from cases.selectors import case_answer_find, case_answers, case_question_get
 from cases.services import StaleWriteError, answer_record
+from core.db_router import read_alias
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
 from inspections.access import standing_get
 
@@ -267,7 +268,14 @@ class AnswersCsvExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         standing = standing_get(request.user, slug)
-        return csv_response(exports.answers_rows(standing=standing), filename=f"{slug}-answers.csv")
+        # Read-only and large: from the read replica when there is one (docs/scaling.md).
+        using = read_alias()
+        tag = exports.answers_etag(standing=standing, kind="csv", using=using)
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        rows = exports.answers_rows(standing=standing, using=using)
+        return with_etag(csv_response(rows, filename=f"{slug}-answers.csv"), tag)
 
 
 @extend_schema(tags=["exports"], responses=schema.export_responses(XLSX_TYPE, _ANSWERS_DESCRIPTION))
@@ -276,8 +284,11 @@ class AnswersXlsxExportView(ExportView):
 
     def get(self, request: Request, slug: str) -> Any:
         standing = standing_get(request.user, slug)
-        return xlsx_response(
-            exports.answers_rows(standing=standing),
-            filename=f"{slug}-answers.xlsx",
-            sheet="Answers",
-        )
+        # Read-only and large: from the read replica when there is one (docs/scaling.md).
+        using = read_alias()
+        tag = exports.answers_etag(standing=standing, kind="xlsx", using=using)
+        unchanged = not_modified(request, tag)
+        if unchanged is not None:
+            return unchanged
+        rows = exports.answers_rows(standing=standing, using=using)
+        return with_etag(xlsx_response(rows, filename=f"{slug}-answers.xlsx", sheet="Answers"), tag)

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz/ and /readyz/ are answered before the host check and the HTTPS redirect
+    # (a probe speaks plain HTTP from inside the container, under any Host header).
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the request: a URL or body over the limits is refused (as JSON under
     # /api/), never parsed.
@@ -95,12 +98,19 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# An optional read replica for the read-only exports (core/db_router.py, docs/scaling.md).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+READ_REPLICA: str | None = "replica" if "replica" in DATABASES else None
+DATABASE_ROUTERS = ["core.db_router.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# API throttling counts in the default cache: point CACHE_URL at Redis when several processes
-# serve the app (docker-compose does), or each process counts on its own. Nothing else depends
-# on the cache: sessions are in the database (Django's default engine, kept on purpose), and
-# throttling lets requests through, logged, while the cache is unreachable (api/throttling.py).
+# API throttling counts and the score cache (docs/adr/0014) in the default cache: point
+# CACHE_URL at Redis when several processes serve the app (docker-compose does), or each process
+# counts and caches on its own. Nothing depends on the cache being up: sessions are in the
+# database (Django's default engine, kept on purpose), throttling lets requests through, logged,
+# and scores are computed, while the cache is unreachable (api/throttling.py, core/cache.py).
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 if CACHES["default"]["BACKEND"].endswith("RedisCache"):
     # An unreachable cache must cost a request a second at most, not a TCP timeout.

@@ -10,6 +10,11 @@ SECRET_KEY = "test-only-key"
 DATABASES = {
     "default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/dipp"),
 }
+# A second alias on the same server, for the read-replica router's tests (tests/
+# test_read_replica.py): a mirror of the test database, used only where a test turns
+# READ_REPLICA on.
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+READ_REPLICA = None
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run eagerly in-process, unless CELERY_TEST_BROKER_URL names a real broker: the report's
 # worker tests set it for the Celery worker they start (reports/tests/test_build_worker.py).

@@ -1,0 +1,53 @@
+"""The shared cache used for what can be recomputed: a cache that is down or returns garbage
+costs the computation, never an error page (docs/adr/0012, 0014)."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+from typing import Any
+
+from django.core.cache import cache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# An unreachable Redis raises redis-py's errors or OSError; an entry written by an older
+# release may no longer unpickle.
+_ERRORS: tuple[type[BaseException], ...] = (
+    RedisError,
+    OSError,
+    pickle.UnpicklingError,
+    AttributeError,
+    ImportError,
+    EOFError,
+    TypeError,
+)
+_WARN_EVERY_SECONDS = 60.0
+_last_warning = [0.0]
+
+
+def _warn(action: str, exc: BaseException) -> None:
+    now = time.monotonic()
+    if now - _last_warning[0] >= _WARN_EVERY_SECONDS:
+        _last_warning[0] = now
+        logger.warning(
+            "The cache could not %s (%s: %s): computing instead.", action, type(exc).__name__, exc
+        )
+
+
+def cache_get(key: str) -> Any:
+    """The cached value, or None when absent or the cache cannot be read."""
+    try:
+        return cache.get(key)
+    except _ERRORS as exc:
+        _warn("be read", exc)
+        return None
+
+
+def cache_set(key: str, value: Any, *, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout=timeout)
+    except _ERRORS as exc:
+        _warn("be written", exc)
