@@ -425,3 +425,53 @@ class CaseImport(models.Model):
         if not self.lines_total:
             return 0
         return min(100, (100 * self.lines_done) // self.lines_total)
+
+
+class AccessRecord(models.Model):
+    """Who read case data, when, and through which channel: one row per request (a page, an API
+    read, an export, a draft report file), never one per case on a list. Append-only: the
+    database refuses UPDATE and DELETE (cases/migrations/0007_access_record.py).
+
+    It names the inspection and case by slug and reference, and the reader by id and name,
+    without foreign keys: a log outlives what it talks about and must never cascade."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "Web page"
+        API = "api", "API"
+        EXPORT = "export", "Export download"
+        REPORT_FILE = "report_file", "Draft report file"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.CharField(max_length=150, help_text="The person's username when they read.")
+    api_client = models.CharField(
+        max_length=100, blank=True, help_text="The API client whose token was used, if any."
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    inspection_slug = models.CharField("inspection", max_length=60)
+    case_reference = models.CharField(max_length=20, blank=True)
+    route = models.CharField(max_length=60, help_text="The URL name of what was read.")
+    path = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["inspection_slug", "case_reference", "-at"]),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["page", "api", "export", "report_file"]),
+                name="access_record_channel_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.case_reference or self.route
+        return f"{self.actor} read {self.inspection_slug} {what} ({self.channel})"

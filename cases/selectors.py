@@ -11,7 +11,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cases.access import INSPECTOR_EDITABLE, cases_visible
-from cases.models import Answer, AnswerChange, Case, ModerationReview, ModerationSample
+from cases.models import (
+    AccessRecord,
+    Answer,
+    AnswerChange,
+    Case,
+    ModerationReview,
+    ModerationSample,
+)
 from core.typing import User
 from inspections.access import Standing
 from inspections.models import Inspection, Membership, Question
@@ -377,4 +384,17 @@ def samples_of(inspection: Inspection) -> list[ModerationSample]:
         inspection.moderation_samples.select_related("drawn_by")
         .annotate(drawn=Count("cases"))
         .order_by("-drawn_at")
+    )
+
+
+ACCESS_SHOWN = 20
+
+
+def case_access_recent(case: Case, limit: int = ACCESS_SHOWN) -> list[AccessRecord]:
+    """Who opened this case, most recent first (the lead's view of the access log): reads of
+    the case itself on every channel, not of the lists it appears on."""
+    return list(
+        AccessRecord.objects.filter(
+            inspection_slug=case.inspection.slug, case_reference=case.reference
+        )[:limit]
     )

@@ -30,8 +30,19 @@ TRIGGERS = {
     "dipp_question_frozen": """BEFORE UPDATE ON inspections_question
     WHEN EXISTS (SELECT 1 FROM cases_answer WHERE question_id = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'a question that has answers cannot change'); END;""",
+    # The access log is append-only (cases/migrations/0007_access_record.py).
+    "dipp_access_record_no_update": """BEFORE UPDATE ON cases_accessrecord
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;""",
+    "dipp_access_record_no_delete": """BEFORE DELETE ON cases_accessrecord
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;""",
 }
-_TABLES = {"cases_case", "cases_answer", "inspections_question", "inspections_pdu"}
+_TABLES = {
+    "cases_case",
+    "cases_answer",
+    "cases_accessrecord",
+    "inspections_question",
+    "inspections_pdu",
+}
 
 
 def drop_triggers(using: str = "default", **_: Any) -> None:
