@@ -10,7 +10,8 @@ urlpatterns = [
     # The report's pages, before the web pages' own inspections/<slug>/ routes.
     path("inspections/<slug:slug>/report/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    # Service-wide pages, public: the accessibility statement every footer links to.
+    # Service-wide pages, public: the accessibility statement and privacy notice every footer
+    # links to.
     path("", include("core.urls")),
     path("", include("inspections.urls")),
     path("inspections/<slug:slug>/", include("scoring.urls")),

@@ -8,4 +8,5 @@ from core import views
 
 urlpatterns = [
     path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
+    path("privacy/", views.privacy_notice, name="privacy-notice"),
 ]

@@ -244,6 +244,8 @@ MATRIX: dict[str, list[Row]] = {
     "": [Row("get", expect(200, anonymous=302))],
     # The accessibility statement is public: every footer links to it, signed in or not.
     "accessibility/": [Row("get", expect(200))],
+    # So is the privacy notice.
+    "privacy/": [Row("get", expect(200))],
     "inspections/new/": [
         Row("get", expect(403, anonymous=302, lead=200, other_lead=200, admin=200))
     ],
