@@ -153,3 +153,15 @@ class SampleForm(forms.Form):
         help_text="To repeat an earlier draw exactly. Leave blank for a new random draw.",
         error_messages={"invalid": "Enter the seed as a whole number"},
     )
+
+
+class WithdrawForm(forms.Form):
+    """Why a case is withdrawn: its presence only (the service validates the rest)."""
+
+    reason = forms.CharField(
+        label="Why is this case withdrawn from the inspection?",
+        help_text="For example, the case was wrongly included in the sample. Kept in the "
+        "inspection's history.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )

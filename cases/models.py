@@ -120,6 +120,14 @@ class Case(models.Model):
         related_name="second_marked_cases",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    # Withdrawn from the inspection before publication (cases.services.withdrawal): the case and
+    # its answers are kept, with who withdrew it and why, but leave every figure, guard and list
+    # of open work.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,6 +214,11 @@ class Case(models.Model):
                 ),
                 name="case_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="case_withdrawal_has_reason",
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["inspection", "inspector"])]
 
@@ -224,6 +237,11 @@ class Case(models.Model):
             applies_when=question.applies_when,
         )
         return (bits & mask) == want
+
+
+# The cases that count: a withdrawn case (cases.services.withdrawal) leaves every figure, guard,
+# sample and list of open work; each of those reads filters by this.
+CASES_COUNTED = Q(withdrawn_at__isnull=True)
 
 
 # The longest rationale an answer may carry, and the longest reason for a change (checked by the

@@ -12,6 +12,7 @@ from django.http import Http404
 
 from cases.access import INSPECTOR_EDITABLE, cases_visible
 from cases.models import (
+    CASES_COUNTED,
     AccessRecord,
     Answer,
     AnswerChange,
@@ -204,7 +205,7 @@ class Progress:
 def inspection_progress(inspection: Inspection) -> Progress:
     """Cases by status, per inspector and per PDU: one grouped query."""
     rows = (
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values(
             "status",
             "pdu__name",
@@ -255,7 +256,7 @@ def member_open_work(inspection: Inspection, user: User) -> list[str]:
     submitted, or submitted and waiting for their second marking. (Ten at most, then "and N
     more".)"""
     refs = sorted(
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .filter(
             Q(inspector_id=user.pk, status__in=INSPECTOR_EDITABLE)
             | Q(second_marker_id=user.pk, status=Case.Status.SUBMITTED)
@@ -281,7 +282,7 @@ def status_counts(inspection: Inspection) -> dict[str, int]:
     """Cases by status (every status present, zero where none), and the sampled cases still
     to moderate: one grouped query."""
     rows = (
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values("status")
         .annotate(n=Count("pk"), in_sample=Count("pk", filter=Q(sampled__isnull=False)))
         .order_by()
@@ -306,7 +307,9 @@ def lifecycle_blockers(inspection: Inspection, target: str) -> list[Blocker]:
     if target == Inspection.Status.FIELDWORK:
         if counts["total"] == 0:
             blockers.append(Blocker("Import the inspection's cases.", "import"))
-        unallocated = Case.objects.filter(inspection=inspection, inspector__isnull=True).count()
+        unallocated = Case.objects.filter(
+            CASES_COUNTED, inspection=inspection, inspector__isnull=True
+        ).count()
         if unallocated:
             blockers.append(
                 Blocker(
@@ -364,13 +367,13 @@ def team_of(inspection: Inspection) -> list[TeamMember]:
     """The team, leads first, with how many cases each holds: three queries."""
     members = list(inspection_members(inspection))
     allocated = dict(
-        Case.objects.filter(inspection=inspection, inspector__isnull=False)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection, inspector__isnull=False)
         .values_list("inspector_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     marking = dict(
-        Case.objects.filter(inspection=inspection, second_marker__isnull=False)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection, second_marker__isnull=False)
         .values_list("second_marker_id")
         .annotate(n=Count("pk"))
         .order_by()

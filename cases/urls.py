@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/<str:reference>/profile/", views.case_profile, name="case-profile"),
     path("cases/<str:reference>/allocate/", views.case_allocate, name="case-allocate"),
     path("cases/<str:reference>/moderate/", views.case_moderation, name="case-moderate"),
+    path("cases/<str:reference>/withdraw/", views.case_withdraw_view, name="case-withdraw"),
     path(
         "cases/<str:reference>/questions/<str:section>/",
         views.case_section,

@@ -300,6 +300,7 @@ class InspectionEvent(models.Model):
         FACTS = "facts", "Contextual facts changed"
         CASES = "cases", "Cases imported or allocated"
         SAMPLE = "sample", "Moderation sample drawn"
+        CASE_WITHDRAWN = "case_withdrawn", "Case withdrawn"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Count
 
 from cases.access import INSPECTOR_EDITABLE
-from cases.models import Answer, Case
+from cases.models import CASES_COUNTED, Answer, Case
 from cases.selectors import Blocker, status_counts
 from inspections.models import Inspection, Recommendation
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
@@ -44,12 +44,12 @@ def canonical_json(value: Any) -> bytes:
 def case_data_canonical(inspection: Inspection) -> bytes:
     """The inspection's case data in the canonical serialisation (two queries)."""
     answers: dict[int, list[list[str]]] = defaultdict(list)
-    for case_id, code, value in Answer.objects.filter(case__inspection=inspection).values_list(
-        "case_id", "question__code", "value"
-    ):
+    for case_id, code, value in Answer.objects.filter(
+        case__inspection=inspection, case__withdrawn_at__isnull=True
+    ).values_list("case_id", "question__code", "value"):
         answers[case_id].append([code, value])
     cases = []
-    for row in Case.objects.filter(inspection=inspection).values(
+    for row in Case.objects.filter(CASES_COUNTED, inspection=inspection).values(
         "pk", "reference", "pdu__code", *CANONICAL_FIELDS
     ):
         case: dict[str, Any] = {field: row[field] for field in CANONICAL_FIELDS}

@@ -280,6 +280,11 @@ MATRIX: dict[str, list[Row]] = {
             "submitted",
         ),
     ],
+    # The lead withdraws a case before publication; an empty reason is refused (400).
+    "inspections/<slug:slug>/cases/<str:reference>/withdraw/": [
+        Row("get", expect(403, lead=200, admin=200, colleague=404, **SEES)),
+        Row("post", expect(403, lead=400, admin=400, colleague=404, **SEES), {}),
+    ],
     "inspections/<slug:slug>/cases/<str:reference>/questions/<str:section>/": [
         Row("get", CASE_PAGE),
         # The allocated inspector while the case is with them, and the lead; not the second
@@ -413,6 +418,9 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/": [
         Row("get", API_CASE_READ),
         Row("patch", expect(403, lead=428, admin=428, colleague=404, **API_SEES), {}),
+    ],
+    "api/v1/inspections/<slug:slug>/cases/<slug:reference>/withdrawal/": [
+        Row("post", expect(403, lead=400, admin=400, colleague=404, **API_SEES), {"reason": ""}),
     ],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/answers/": [Row("get", API_CASE_READ)],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/answers/<slug:code>/": [

@@ -17,6 +17,7 @@ from cases.views.pages import (
     inspection_home,
     status_tag,
 )
+from cases.views.privacy import case_withdraw_view
 from cases.views.team import team_member, team_member_remove, team_page
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "case_profile",
     "case_section",
     "case_submit_view",
+    "case_withdraw_view",
     "inspection_home",
     "inspection_status",
     "moderation_sample",

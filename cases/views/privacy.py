@@ -1,0 +1,53 @@
+"""Withdrawing a case from an inspection before publication (cases.services.withdrawal)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cases.access import case_get, withdrawn_refusal
+from cases.forms import WithdrawForm
+from cases.services import case_withdraw
+from core.errors import ErrorLink, form_errors, service_errors_to_form
+from inspections.access import require_manage, standing_get
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_withdraw_view(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
+    standing = standing_get(request.user, slug)
+    case = case_get(standing, reference)
+    require_manage(standing, "withdraw a case")
+    if refusal := withdrawn_refusal(case):
+        raise PermissionDenied(refusal)
+    form = WithdrawForm(request.POST if request.method == "POST" else None)
+    errors: list[ErrorLink] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                case_withdraw(case=case, reason=form.cleaned_data["reason"], by=request.user)
+            except ValidationError as exc:
+                service_errors_to_form(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"Case {reference} withdrawn: its answers no longer count in the figures.",
+                )
+                return redirect("case-detail", slug=slug, reference=reference)
+        errors = form_errors(form)
+    return render(
+        request,
+        "cases/case_withdraw.html",
+        {
+            "access": standing,
+            "inspection": standing.inspection,
+            "case": case,
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
