@@ -33,7 +33,9 @@ class AccessLogMiddleware:
                 route=match.url_name,
                 path=request.get_full_path(),
                 inspection_slug=str(match.kwargs.get("slug", "")),
-                case_reference=str(match.kwargs.get("reference", "")),
+                case_reference=str(
+                    match.kwargs.get("reference", "") or request.GET.get("reference", "")
+                ),
                 # Set by api.authentication when an API client's token was used.
                 api_client=getattr(request, "api_client_name", ""),
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -19,10 +20,11 @@ from cases.models import (
     Case,
     ModerationReview,
     ModerationSample,
+    SampledCase,
 )
 from core.typing import User
 from inspections.access import Standing
-from inspections.models import Inspection, Membership, Question
+from inspections.models import Inspection, InspectionEvent, Membership, Question
 from inspections.selectors import inspection_members
 
 
@@ -401,3 +403,127 @@ def case_access_recent(case: Case, limit: int = ACCESS_SHOWN) -> list[AccessReco
             inspection_slug=case.inspection.slug, case_reference=case.reference
         )[:limit]
     )
+
+
+# -- one case's data (a subject access or erasure request; docs/data-protection.md) ------------
+
+
+def _who(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def case_document(reference: str) -> dict[str, Any]:
+    """Everything the service holds about one case reference, in every inspection that has
+    it: the profile, the answers, their history, moderation, the inspection history that names
+    it, and the access log (reads of the case, and the exports and lists of its inspection
+    that it appeared in). For an administrator answering a request about one person's case."""
+    cases = list(
+        Case.objects.filter(reference=reference)
+        .select_related("inspection", "pdu", "inspector", "second_marker", "withdrawn_by")
+        .order_by("inspection__slug")
+    )
+    out: list[dict[str, Any]] = []
+    for case in cases:
+        slug = case.inspection.slug
+        profile = {
+            f: getattr(case, f) for f in Case.PROFILE_ATTRIBUTES if f not in ("commenced_on",)
+        }
+        profile["commenced_on"] = case.commenced_on.isoformat() if case.commenced_on else None
+        reads = AccessRecord.objects.filter(inspection_slug=slug).filter(
+            Q(case_reference=reference) | Q(case_reference="", at__gte=case.created_at)
+        )
+        out.append(
+            {
+                "inspection": {"slug": slug, "title": case.inspection.title},
+                "reference": case.reference,
+                "pdu": case.pdu.code,
+                "profile": profile,
+                "status": case.status,
+                "inspector": _who(case.inspector),
+                "second_marker": _who(case.second_marker),
+                "created_at": case.created_at.isoformat(),
+                "updated_at": case.updated_at.isoformat(),
+                "withdrawn": (
+                    {
+                        "at": case.withdrawn_at.isoformat(),
+                        "by": _who(case.withdrawn_by),
+                        "reason": case.withdrawn_reason,
+                    }
+                    if case.withdrawn_at
+                    else None
+                ),
+                "answers": [
+                    {
+                        "question": a.question.code,
+                        "value": a.value,
+                        "rationale": a.rationale,
+                        "answered_by": _who(a.answered_by),
+                        "answered_at": a.answered_at.isoformat(),
+                        "version": a.version,
+                    }
+                    for a in case.answers.select_related("question", "answered_by")
+                ],
+                "history": [
+                    {
+                        "question": c.question.code,
+                        "old_value": c.old_value,
+                        "new_value": c.new_value,
+                        "old_rationale": c.old_rationale,
+                        "new_rationale": c.new_rationale,
+                        "changed_by": _who(c.changed_by),
+                        "changed_at": c.changed_at.isoformat(),
+                        "reason": c.reason,
+                        "source": c.source,
+                    }
+                    for c in case.answer_changes.select_related("question", "changed_by")
+                ],
+                "moderation": [
+                    {
+                        "question": r.question.code,
+                        "round": r.round,
+                        "reviewer": _who(r.reviewer),
+                        "marker": _who(r.marker),
+                        "agrees": r.agrees,
+                        "inspector_value": r.inspector_value,
+                        "moderator_value": r.moderator_value,
+                        "comment": r.comment,
+                        "created_at": r.created_at.isoformat(),
+                    }
+                    for r in case.reviews.select_related("question", "reviewer", "marker")
+                ],
+                "moderation_sample": (
+                    {"sample": s.sample_id, "stratum": s.stratum}
+                    if (s := SampledCase.objects.filter(case=case).first())
+                    else None
+                ),
+                "inspection_history": [
+                    {
+                        "kind": e.kind,
+                        "summary": e.summary,
+                        "reason": e.reason,
+                        "by": _who(e.by),
+                        "at": e.at.isoformat(),
+                    }
+                    for e in InspectionEvent.objects.filter(
+                        inspection_id=case.inspection_id, data__case=reference
+                    ).select_related("by")
+                ],
+                "access_log": [
+                    {
+                        "at": r.at.isoformat(),
+                        "actor": r.actor,
+                        "api_client": r.api_client,
+                        "channel": r.channel,
+                        "route": r.route,
+                        "path": r.path,
+                        "of_this_case": r.case_reference == reference,
+                    }
+                    for r in reads.order_by("at", "pk")
+                ],
+            }
+        )
+    return {
+        "reference": reference,
+        "note": "Published report versions hold figures for the region only, never one case.",
+        "cases": out,
+    }

@@ -28,3 +28,14 @@ urlpatterns = [
         name="case-section",
     ),
 ]
+
+# Service-wide (config/urls.py includes these at the root): an administrator's answer to a
+# request about one case's data.
+data_requests = [
+    path("data-requests/", views.case_data_request, name="case-data-request"),
+    path(
+        "data-requests/<str:reference>.json",
+        views.case_data_document,
+        name="case-data-document",
+    ),
+]

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.urls import data_requests as case_data_requests
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
@@ -14,6 +16,8 @@ urlpatterns = [
     # links to.
     path("", include("core.urls")),
     path("", include("inspections.urls")),
+    # An administrator's look-up of one case's data, across inspections.
+    path("", include(case_data_requests)),
     path("inspections/<slug:slug>/", include("scoring.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
 ]

@@ -246,6 +246,9 @@ MATRIX: dict[str, list[Row]] = {
     "accessibility/": [Row("get", expect(200))],
     # So is the privacy notice.
     "privacy/": [Row("get", expect(200))],
+    # One case's data, across inspections: administrators only.
+    "data-requests/": [Row("get", expect(403, anonymous=302, admin=200))],
+    "data-requests/<str:reference>.json": [Row("get", expect(403, anonymous=302, admin=200))],
     "inspections/new/": [
         Row("get", expect(403, anonymous=302, lead=200, other_lead=200, admin=200))
     ],

@@ -33,6 +33,7 @@ LOGGED_ROUTES: dict[str, str] = {
     "case-profile": Channel.PAGE,
     "case-allocate": Channel.PAGE,
     "case-moderate": Channel.PAGE,
+    "case-withdraw": Channel.PAGE,
     # The API.
     "api-case-list": Channel.API,
     "api-case-detail": Channel.API,
@@ -47,6 +48,9 @@ LOGGED_ROUTES: dict[str, str] = {
     # Draft report files (before publication: built from the live case data).
     "report-build-file": Channel.REPORT_FILE,
     "api-report-build-file": Channel.REPORT_FILE,
+    # An administrator's download of everything held about one case reference.
+    "case-data-request": Channel.PAGE,
+    "case-data-document": Channel.EXPORT,
 }
 
 

@@ -17,11 +17,13 @@ from cases.views.pages import (
     inspection_home,
     status_tag,
 )
-from cases.views.privacy import case_withdraw_view
+from cases.views.privacy import case_data_document, case_data_request, case_withdraw_view
 from cases.views.team import team_member, team_member_remove, team_page
 
 __all__ = [
     "case_allocate",
+    "case_data_document",
+    "case_data_request",
     "case_detail",
     "case_import",
     "case_import_job",

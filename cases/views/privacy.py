@@ -1,19 +1,21 @@
-"""Withdrawing a case from an inspection before publication (cases.services.withdrawal)."""
+"""Data protection pages: withdrawing a case before publication (cases.services.withdrawal), and
+an administrator's look-up and download of everything held about one case reference."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import case_get, withdrawn_refusal
 from cases.forms import WithdrawForm
+from cases.selectors import case_document
 from cases.services import case_withdraw
 from core.errors import ErrorLink, form_errors, service_errors_to_form
-from inspections.access import require_manage, standing_get
+from inspections.access import require_admin, require_manage, standing_get
 
 
 @login_required
@@ -51,3 +53,30 @@ def case_withdraw_view(request: HttpRequest, slug: str, reference: str) -> HttpR
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+@require_safe
+def case_data_request(request: HttpRequest) -> HttpResponse:
+    """An administrator looks up one case reference: what is held, in which inspections."""
+    require_admin(request.user, "answer a request about one case's data")
+    reference = request.GET.get("reference", "").strip().upper()[:20]
+    document = case_document(reference) if reference else None
+    return render(
+        request,
+        "cases/case_data_request.html",
+        {"reference": reference, "document": document},
+    )
+
+
+@login_required
+@require_safe
+def case_data_document(request: HttpRequest, reference: str) -> HttpResponse:
+    """Everything held about one case reference, as one JSON document to download."""
+    require_admin(request.user, "answer a request about one case's data")
+    document = case_document(reference)
+    if not document["cases"]:
+        raise Http404("No case has this reference.")
+    response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="case-{reference}.json"'
+    return response
