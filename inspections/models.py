@@ -198,6 +198,13 @@ class Inspection(models.Model):
     # Optimistic concurrency for the inspection's details (If-Match in the API).
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention (docs/data-protection.md): case data is anonymised after the retention date,
+    # the publication date plus settings.RETENTION_MONTHS_AFTER_PUBLICATION unless an
+    # administrator set another (cases.services.retention, with a reason in the history).
+    retention_until = models.DateField(
+        null=True, blank=True, help_text="Set by an administrator: overrides the default."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -301,6 +308,8 @@ class InspectionEvent(models.Model):
         CASES = "cases", "Cases imported or allocated"
         SAMPLE = "sample", "Moderation sample drawn"
         CASE_WITHDRAWN = "case_withdrawn", "Case withdrawn"
+        RETENTION = "retention", "Retention date changed"
+        ANONYMISED = "anonymised", "Case data anonymised"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

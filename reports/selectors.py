@@ -55,11 +55,12 @@ def case_data_canonical(inspection: Inspection) -> bytes:
         case: dict[str, Any] = {field: row[field] for field in CANONICAL_FIELDS}
         if case["commenced_on"] is not None:
             case["commenced_on"] = case["commenced_on"].isoformat()
-        case["reference"] = row["reference"]
+        # Not the reference: the hash covers what the figures are made of, so anonymising
+        # references after the retention date leaves it unchanged (docs/adr/0014-issue15-...).
         case["pdu"] = row["pdu__code"]
         case["answers"] = sorted(answers.get(row["pk"], []))
         cases.append(case)
-    cases.sort(key=lambda c: c["reference"])
+    cases.sort(key=canonical_json)
     framework = inspection.framework
     return canonical_json(
         {

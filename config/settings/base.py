@@ -309,6 +309,13 @@ DATA_CONTROLLER = env(
 DATA_PROTECTION_CONTACT_EMAIL = env("DATA_PROTECTION_CONTACT_EMAIL", default="dpo@dipp.example")
 # Case data of a published inspection is anonymised this many months after publication.
 RETENTION_MONTHS_AFTER_PUBLICATION = env.int("RETENTION_MONTHS_AFTER_PUBLICATION", default=12)
+# The scheduled tasks (the `beat` service in docker-compose.yml): the retention sweep, daily.
+CELERY_BEAT_SCHEDULE = {
+    "retention-sweep": {
+        "task": "cases.retention_sweep",
+        "schedule": timedelta(hours=24),
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,109 @@
+"""Retention (cases.services.retention): past its retention date a published inspection's case
+data is anonymised; its figures recompute equal, its data hash is unchanged, its published
+files stay byte for byte, and no free text remains."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from cases.models import Answer, AnswerChange, Case, ModerationReview
+from cases.services.retention import REMOVED, retention_change, retention_date
+from cases.tasks import retention_sweep_run
+from inspections.models import Inspection, InspectionEvent
+from reports import services
+from reports.models import ReportBuild
+from reports.selectors import case_data_sha256
+from reports.services import media_path
+from scoring.selectors import inspection_scores
+
+pytestmark = pytest.mark.django_db
+
+
+def _publish(demo, lead):
+    build = ReportBuild.objects.create(inspection=demo, requested_by=lead)
+    services.build_run(build_id=build.pk)
+    build.refresh_from_db()
+    assert build.status == ReportBuild.Status.SUCCEEDED, build.error
+    version = services.report_publish(inspection=demo, by=lead)
+    demo.refresh_from_db()
+    return version
+
+
+def test_after_the_retention_task_the_figures_and_files_are_as_published(demo, lead, settings):
+    version = _publish(demo, lead)
+    html = media_path(version.html_file).read_bytes()
+    pdf = media_path(version.pdf_file).read_bytes()
+    published = inspection_scores(demo)
+    answers = Answer.objects.filter(case__inspection=demo)
+    assert answers.exclude(rationale="").exists()  # the demo has rationales to remove
+    references = set(Case.objects.filter(inspection=demo).values_list("reference", flat=True))
+
+    # Published on 2 March 2026; a one-month period has long passed.
+    settings.RETENTION_MONTHS_AFTER_PUBLICATION = 1
+    assert retention_date(demo) == date(2026, 4, 2)
+    lines = retention_sweep_run.delay().get()
+    assert lines and lines[0].startswith(f"Anonymised {demo.slug}")
+
+    demo.refresh_from_db()
+    assert demo.anonymised_at is not None
+    assert inspection_scores(demo) == published
+    assert case_data_sha256(demo) == version.data_sha256
+    assert media_path(version.html_file).read_bytes() == html
+    assert media_path(version.pdf_file).read_bytes() == pdf
+    assert not answers.exclude(rationale="").exists()
+    changes = AnswerChange.objects.filter(case__inspection=demo)
+    assert not changes.exclude(old_rationale="", new_rationale="", reason="").exists()
+    comments = set(
+        ModerationReview.objects.filter(case__inspection=demo).values_list("comment", flat=True)
+    )
+    assert comments <= {"", REMOVED}
+    now = set(Case.objects.filter(inspection=demo).values_list("reference", flat=True))
+    assert len(now) == len(references) and not now & references
+    assert all(r.startswith("ANON-") for r in now)
+    assert InspectionEvent.objects.filter(
+        inspection=demo, kind=InspectionEvent.Kind.ANONYMISED
+    ).exists()
+    # Run again: nothing left to do.
+    assert retention_sweep_run.delay().get() == []
+
+
+def test_a_dry_run_lists_what_would_change_and_changes_nothing(demo, lead, capsys):
+    _publish(demo, lead)
+    before = list(Answer.objects.filter(case__inspection=demo).values_list("rationale", flat=True))
+    call_command("retention_anonymise", "--dry-run", "--inspection", demo.slug)
+    out = capsys.readouterr().out
+    n = Case.objects.filter(inspection=demo).count()
+    assert f"Would anonymise {demo.slug}: {n} case references replaced" in out
+    after = list(Answer.objects.filter(case__inspection=demo).values_list("rationale", flat=True))
+    assert after == before
+    demo.refresh_from_db()
+    assert demo.anonymised_at is None
+
+
+def test_nothing_is_due_before_the_retention_date(demo, lead):
+    _publish(demo, lead)
+    # Default: 12 months after 2 March 2026.
+    assert retention_date(demo) == date(2027, 3, 2)
+    call_command("retention_anonymise", "--today", "2027-03-02")
+    demo.refresh_from_db()
+    assert demo.anonymised_at is None
+
+
+def test_an_administrator_changes_the_retention_date_with_a_reason(demo, lead):
+    admin = get_user_model().objects.create_superuser("retention-admin", password="x-Pass-9")
+    with pytest.raises(ValidationError):
+        retention_change(inspection=demo, until=date(2030, 1, 1), reason="Longer.", by=lead)
+    with pytest.raises(ValidationError):
+        retention_change(inspection=demo, until=date(2030, 1, 1), reason=" ", by=admin)
+    retention_change(
+        inspection=demo, until=date(2030, 1, 1), reason="A complaint is open.", by=admin
+    )
+    demo = Inspection.objects.get(pk=demo.pk)
+    assert retention_date(demo) == date(2030, 1, 1)
+    event = InspectionEvent.objects.get(inspection=demo, kind=InspectionEvent.Kind.RETENTION)
+    assert event.reason == "A complaint is open." and event.by == admin
