@@ -171,6 +171,64 @@ def inspection_anonymise(*, inspection: Inspection, dry_run: bool = False) -> An
         return result
 
 
+ERASED_PREFIX = "ERASED"
+
+
+@transaction.atomic
+def case_erase(*, case: Case, reason: str, by: AnyUser | None) -> Case:
+    """After publication, erase one case as retention would: its free text removed and its
+    reference replaced by an opaque one; its answer values and profile kept, so the published
+    figures still recompute equal. An administrator's act, with a reason (kept in the history,
+    which does not name the case). Before publication, withdraw the case instead."""
+    if by is not None and not is_admin(by):
+        raise ValidationError("Only an administrator can erase a case.")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Enter why the case is erased."})
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError({"reason": f"Enter {MAX_REASON_LENGTH:,} characters or fewer."})
+    locked = Case.objects.select_for_update().select_related("inspection").get(pk=case.pk)
+    inspection = locked.inspection
+    if not inspection.is_published:
+        raise ValidationError(
+            "This inspection is not published: withdraw the case instead of erasing it."
+        )
+    if locked.reference.startswith((f"{ERASED_PREFIX}-", f"{OPAQUE_PREFIX}-")):
+        raise ValidationError(f"Case {locked.reference} has already been anonymised.")
+    taken = set(Case.objects.filter(inspection=inspection).values_list("reference", flat=True))
+    number = 1
+    while f"{ERASED_PREFIX}-{number:06d}" in taken:
+        number += 1
+    mapping = {locked.reference: f"{ERASED_PREFIX}-{number:06d}"}
+    Answer.objects.filter(case=locked).update(rationale="")
+    AnswerChange.objects.filter(case=locked).update(old_rationale="", new_rationale="", reason="")
+    reviews = ModerationReview.objects.filter(case=locked)
+    reviews.filter(agrees=True).update(comment="")
+    reviews.filter(agrees=False).update(comment=REMOVED)
+    for sample in inspection.moderation_samples.all():
+        sample.record = _replace(sample.record, mapping)
+        sample.save(update_fields=["record"])
+    for event in inspection.events.filter(data__case=locked.reference):
+        event.data = _replace(event.data, mapping)
+        event.summary = "A case was withdrawn from the inspection."
+        event.reason = REMOVED
+        event.save(update_fields=["data", "summary", "reason"])
+    locked.reference = mapping[locked.reference]
+    if locked.withdrawn_at is not None:
+        locked.withdrawn_reason = REMOVED
+    locked.save(update_fields=["reference", "withdrawn_reason", "updated_at"])
+    inspection_event(
+        inspection=inspection,
+        kind=InspectionEvent.Kind.ANONYMISED,
+        summary=f"One case erased on request: now {locked.reference}, its free text removed; "
+        "its answers and profile kept.",
+        reason=reason,
+        by=by,
+        data={"erased": locked.reference},
+    )
+    return locked
+
+
 def retention_sweep(*, today: date | None = None, dry_run: bool = False) -> list[Anonymisation]:
     """Anonymise every inspection past its retention date (the scheduled task), one
     transaction each."""

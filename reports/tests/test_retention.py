@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from cases.models import Answer, AnswerChange, Case, ModerationReview
 from cases.services.retention import REMOVED, retention_change, retention_date
@@ -107,3 +107,30 @@ def test_an_administrator_changes_the_retention_date_with_a_reason(demo, lead):
     assert retention_date(demo) == date(2030, 1, 1)
     event = InspectionEvent.objects.get(inspection=demo, kind=InspectionEvent.Kind.RETENTION)
     assert event.reason == "A complaint is open." and event.by == admin
+
+
+def test_erasing_one_case_after_publication_anonymises_it_alone(demo, lead):
+    version = _publish(demo, lead)
+    published = inspection_scores(demo)
+    case, other = Case.objects.filter(inspection=demo).order_by("pk")[:2]
+    others_rationales = list(other.answers.values_list("rationale", flat=True))
+    assert case.answers.exclude(rationale="").exists()
+    old_reference = case.reference
+
+    call_command("case_erase", demo.slug, case.reference, "--reason", "Request 2026/17.")
+
+    case.refresh_from_db()
+    assert case.reference == "ERASED-000001"
+    assert not case.answers.exclude(rationale="").exists()
+    assert not Case.objects.filter(inspection=demo, reference=old_reference).exists()
+    assert list(other.answers.values_list("rationale", flat=True)) == others_rationales
+    assert inspection_scores(demo) == published
+    assert case_data_sha256(demo) == version.data_sha256
+    event = InspectionEvent.objects.get(inspection=demo, kind=InspectionEvent.Kind.ANONYMISED)
+    assert event.reason == "Request 2026/17." and old_reference not in event.summary
+
+
+def test_erasure_before_publication_is_refused(demo):
+    case = Case.objects.filter(inspection=demo).first()
+    with pytest.raises(CommandError, match="withdraw the case"):
+        call_command("case_erase", demo.slug, case.reference, "--reason", "Too early.")
