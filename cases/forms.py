@@ -165,3 +165,18 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
+
+
+class RetentionForm(forms.Form):
+    """Another retention date, and why (the service validates the rest)."""
+
+    until = GovukDateField(
+        label="New retention date",
+        help_text="The case data is anonymised after this date. For example, 2 3 2028",
+    )
+    reason = forms.CharField(
+        label="Why does the retention date change?",
+        help_text="Kept in the inspection's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("team/<str:username>/", views.team_member, name="team-member"),
     path("team/<str:username>/remove/", views.team_member_remove, name="team-member-remove"),
     path("status/", views.inspection_status, name="inspection-status"),
+    path("retention/", views.inspection_retention, name="inspection-retention"),
     path("moderation/sample/", views.moderation_sample, name="moderation-sample"),
     path("cases/import/<int:job_id>/", views.case_import_job, name="case-import-job"),
     path("cases/<str:reference>/", views.case_detail, name="case-detail"),

@@ -347,6 +347,11 @@ MATRIX: dict[str, list[Row]] = {
         Row("get", LEAD_PAGE),
         Row("post", LEAD_FORM, {"to": "moderation"}),
     ],
+    # The retention date: administrators only; an empty post is refused (400).
+    "inspections/<slug:slug>/retention/": [
+        Row("get", expect(403, admin=200, **SEES)),
+        Row("post", expect(403, admin=400, **SEES), {}),
+    ],
     "inspections/<slug:slug>/moderation/sample/": [
         Row("get", LEAD_PAGE),
         Row("post", LEAD_FORM, {}),

@@ -17,7 +17,12 @@ from cases.views.pages import (
     inspection_home,
     status_tag,
 )
-from cases.views.privacy import case_data_document, case_data_request, case_withdraw_view
+from cases.views.privacy import (
+    case_data_document,
+    case_data_request,
+    case_withdraw_view,
+    inspection_retention,
+)
 from cases.views.team import team_member, team_member_remove, team_page
 
 __all__ = [
@@ -34,6 +39,7 @@ __all__ = [
     "case_submit_view",
     "case_withdraw_view",
     "inspection_home",
+    "inspection_retention",
     "inspection_status",
     "moderation_sample",
     "status_tag",

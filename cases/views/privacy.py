@@ -11,9 +11,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from cases.access import case_get, withdrawn_refusal
-from cases.forms import WithdrawForm
+from cases.forms import RetentionForm, WithdrawForm
 from cases.selectors import case_document
 from cases.services import case_withdraw
+from cases.services.retention import retention_change, retention_date
 from core.errors import ErrorLink, form_errors, service_errors_to_form
 from inspections.access import require_admin, require_manage, standing_get
 
@@ -80,3 +81,42 @@ def case_data_document(request: HttpRequest, reference: str) -> HttpResponse:
     response = JsonResponse(document, json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="case-{reference}.json"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_retention(request: HttpRequest, slug: str) -> HttpResponse:
+    """When the inspection's case data is anonymised; an administrator may set another date,
+    saying why."""
+    standing = standing_get(request.user, slug)
+    require_admin(request.user, "change the retention date")
+    inspection = standing.inspection
+    form = RetentionForm(request.POST if request.method == "POST" else None)
+    errors: list[ErrorLink] = []
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                retention_change(
+                    inspection=inspection,
+                    until=form.cleaned_data["until"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                service_errors_to_form(form, exc)
+            else:
+                messages.success(request, "Retention date changed.")
+                return redirect("inspection-retention", slug=slug)
+        errors = form_errors(form)
+    return render(
+        request,
+        "cases/inspection_retention.html",
+        {
+            "access": standing,
+            "inspection": inspection,
+            "retention_date": retention_date(inspection),
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )

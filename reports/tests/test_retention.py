@@ -134,3 +134,25 @@ def test_erasure_before_publication_is_refused(demo):
     case = Case.objects.filter(inspection=demo).first()
     with pytest.raises(CommandError, match="withdraw the case"):
         call_command("case_erase", demo.slug, case.reference, "--reason", "Too early.")
+
+
+def test_the_retention_page_lets_an_administrator_set_another_date(client, demo, lead):
+    admin = get_user_model().objects.create_superuser("retention-page", password="x-Pass-9")
+    url = f"/inspections/{demo.slug}/retention/"
+    client.force_login(lead)
+    assert client.get(url).status_code == 403
+    client.force_login(admin)
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b"set when the report is published" in page.content  # the demo is not published
+    date_fields = {"until-day": "2", "until-month": "3", "until-year": "2028"}
+    refused = client.post(url, date_fields | {"reason": ""})
+    assert refused.status_code == 400
+    assert b"Enter why the retention date changes" in refused.content
+    done = client.post(url, date_fields | {"reason": "Litigation hold."})
+    assert done.status_code == 302
+    assert b"2 March 2028" in client.get(url).content
+    assert (
+        InspectionEvent.objects.get(inspection=demo, kind=InspectionEvent.Kind.RETENTION).reason
+        == "Litigation hold."
+    )
