@@ -15,6 +15,14 @@ class ApiClientTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <key>`: an API client's key (request.auth is the ApiClient), or a
     person's DRF token. A revoked client key is refused with 401, never treated as anonymous."""
 
+    def authenticate(self, request: Any) -> tuple[Any, Any] | None:
+        result = super().authenticate(request)
+        if result is not None and isinstance(result[1], ApiClient):
+            # The read-access log names the client, not only its account
+            # (cases.middleware.AccessLogMiddleware reads the underlying Django request).
+            request._request.api_client_name = result[1].name
+        return result
+
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         client = ApiClient.objects.select_related("user").filter(key_hash=api_key_hash(key)).first()
         if client is None:

@@ -14,6 +14,8 @@ The rules, the same on every channel (pages, API, services):
 - **Submitting**: the allocated inspector, while the case is theirs to change.
 - **Moderating**: the lead or the case's second marker, never the case's own inspector, while
   the case is submitted.
+- **Withdrawn cases** (cases.services.withdrawal) stay visible to whoever saw them, and nobody
+  changes, submits or moderates them any more.
 """
 
 from __future__ import annotations
@@ -65,12 +67,20 @@ def can_see_case(standing: Standing, case: Case) -> bool:
     return standing.is_member and standing.user_id in (case.inspector_id, case.second_marker_id)
 
 
+def withdrawn_refusal(case: Case) -> str | None:
+    if case.withdrawn_at is not None:
+        return f"Case {case.reference} was withdrawn from the inspection: it is read-only."
+    return None
+
+
 def answer_write_refusal(standing: Standing, case: Case) -> str | None:
     """None if the user may change this case's answers now; otherwise why not, in a sentence."""
     if standing.is_client:
         return "API client tokens are read-only."
     if standing.read_only:
         return "This inspection has been published: its cases and answers are read-only."
+    if withdrawn := withdrawn_refusal(case):
+        return withdrawn
     if standing.is_lead:
         return None
     if standing.user_id is not None and case.inspector_id == standing.user_id:
@@ -105,6 +115,8 @@ def submit_refusal(standing: Standing, case: Case) -> str | None:
         return "API client tokens are read-only."
     if standing.read_only:
         return "This inspection has been published: its cases are read-only."
+    if withdrawn := withdrawn_refusal(case):
+        return withdrawn
     if standing.user_id is None or case.inspector_id != standing.user_id:
         return "Only the inspector allocated this case can submit it."
     if case.status not in INSPECTOR_EDITABLE:
@@ -127,6 +139,8 @@ def moderate_refusal(standing: Standing, case: Case) -> str | None:
         return "API client tokens are read-only."
     if standing.read_only:
         return "This inspection has been published: its cases are read-only."
+    if withdrawn := withdrawn_refusal(case):
+        return withdrawn
     if standing.user_id is not None and case.inspector_id == standing.user_id:
         return "You cannot moderate a case allocated to you."
     if not (standing.is_lead or case.second_marker_id == standing.user_id):

@@ -158,3 +158,30 @@ class SampleForm(forms.Form):
             "max_value": "Enter a seed of at most 9223372036854775807",
         },
     )
+
+
+class WithdrawForm(forms.Form):
+    """Why a case is withdrawn: its presence only (the service validates the rest)."""
+
+    reason = forms.CharField(
+        label="Why is this case withdrawn from the inspection?",
+        help_text="For example, the case was wrongly included in the sample. Kept in the "
+        "inspection's history.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+
+
+class RetentionForm(forms.Form):
+    """Another retention date, and why (the service validates the rest)."""
+
+    until = GovukDateField(
+        label="New retention date",
+        help_text="The case data is anonymised after this date. For example, 2 3 2028",
+    )
+    reason = forms.CharField(
+        label="Why does the retention date change?",
+        help_text="Kept in the inspection's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )

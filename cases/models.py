@@ -120,6 +120,14 @@ class Case(models.Model):
         related_name="second_marked_cases",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    # Withdrawn from the inspection before publication (cases.services.withdrawal): the case and
+    # its answers are kept, with who withdrew it and why, but leave every figure, guard and list
+    # of open work.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,6 +214,11 @@ class Case(models.Model):
                 ),
                 name="case_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawn_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="case_withdrawal_has_reason",
+            ),
         ]
         indexes: ClassVar = [models.Index(fields=["inspection", "inspector"])]
 
@@ -224,6 +237,11 @@ class Case(models.Model):
             applies_when=question.applies_when,
         )
         return (bits & mask) == want
+
+
+# The cases that count: a withdrawn case (cases.services.withdrawal) leaves every figure, guard,
+# sample and list of open work; each of those reads filters by this.
+CASES_COUNTED = Q(withdrawn_at__isnull=True)
 
 
 # The longest rationale an answer may carry, and the longest reason for a change (checked by the
@@ -425,3 +443,53 @@ class CaseImport(models.Model):
         if not self.lines_total:
             return 0
         return min(100, (100 * self.lines_done) // self.lines_total)
+
+
+class AccessRecord(models.Model):
+    """Who read case data, when, and through which channel: one row per request (a page, an API
+    read, an export, a draft report file), never one per case on a list. Append-only: the
+    database refuses UPDATE and DELETE (cases/migrations/0008_access_record.py).
+
+    It names the inspection and case by slug and reference, and the reader by id and name,
+    without foreign keys: a log outlives what it talks about and must never cascade."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", "Web page"
+        API = "api", "API"
+        EXPORT = "export", "Export download"
+        REPORT_FILE = "report_file", "Draft report file"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.CharField(max_length=150, help_text="The person's username when they read.")
+    api_client = models.CharField(
+        max_length=100, blank=True, help_text="The API client whose token was used, if any."
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    inspection_slug = models.CharField("inspection", max_length=60)
+    case_reference = models.CharField(max_length=20, blank=True)
+    route = models.CharField(max_length=60, help_text="The URL name of what was read.")
+    path = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes: ClassVar = [
+            models.Index(fields=["inspection_slug", "case_reference", "-at"]),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(channel__in=["page", "api", "export", "report_file"]),
+                name="access_record_channel_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.case_reference or self.route
+        return f"{self.actor} read {self.inspection_slug} {what} ({self.channel})"

@@ -5,16 +5,26 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cases.access import INSPECTOR_EDITABLE, cases_visible
-from cases.models import Answer, AnswerChange, Case, ModerationReview, ModerationSample
+from cases.models import (
+    CASES_COUNTED,
+    AccessRecord,
+    Answer,
+    AnswerChange,
+    Case,
+    ModerationReview,
+    ModerationSample,
+    SampledCase,
+)
 from core.typing import User
 from inspections.access import Standing
-from inspections.models import Inspection, Membership, Question
+from inspections.models import Inspection, InspectionEvent, Membership, Question
 from inspections.selectors import inspection_members
 
 
@@ -197,7 +207,7 @@ class Progress:
 def inspection_progress(inspection: Inspection) -> Progress:
     """Cases by status, per inspector and per PDU: one grouped query."""
     rows = (
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values(
             "status",
             "pdu__name",
@@ -248,7 +258,7 @@ def member_open_work(inspection: Inspection, user: User) -> list[str]:
     submitted, or submitted and waiting for their second marking. (Ten at most, then "and N
     more".)"""
     refs = sorted(
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .filter(
             Q(inspector_id=user.pk, status__in=INSPECTOR_EDITABLE)
             | Q(second_marker_id=user.pk, status=Case.Status.SUBMITTED)
@@ -274,7 +284,7 @@ def status_counts(inspection: Inspection) -> dict[str, int]:
     """Cases by status (every status present, zero where none), and the sampled cases still
     to moderate: one grouped query."""
     rows = (
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values("status")
         .annotate(n=Count("pk"), in_sample=Count("pk", filter=Q(sampled__isnull=False)))
         .order_by()
@@ -299,7 +309,9 @@ def lifecycle_blockers(inspection: Inspection, target: str) -> list[Blocker]:
     if target == Inspection.Status.FIELDWORK:
         if counts["total"] == 0:
             blockers.append(Blocker("Import the inspection's cases.", "import"))
-        unallocated = Case.objects.filter(inspection=inspection, inspector__isnull=True).count()
+        unallocated = Case.objects.filter(
+            CASES_COUNTED, inspection=inspection, inspector__isnull=True
+        ).count()
         if unallocated:
             blockers.append(
                 Blocker(
@@ -357,13 +369,13 @@ def team_of(inspection: Inspection) -> list[TeamMember]:
     """The team, leads first, with how many cases each holds: three queries."""
     members = list(inspection_members(inspection))
     allocated = dict(
-        Case.objects.filter(inspection=inspection, inspector__isnull=False)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection, inspector__isnull=False)
         .values_list("inspector_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
     marking = dict(
-        Case.objects.filter(inspection=inspection, second_marker__isnull=False)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection, second_marker__isnull=False)
         .values_list("second_marker_id")
         .annotate(n=Count("pk"))
         .order_by()
@@ -378,3 +390,140 @@ def samples_of(inspection: Inspection) -> list[ModerationSample]:
         .annotate(drawn=Count("cases"))
         .order_by("-drawn_at")
     )
+
+
+ACCESS_SHOWN = 20
+
+
+def case_access_recent(case: Case, limit: int = ACCESS_SHOWN) -> list[AccessRecord]:
+    """Who opened this case, most recent first (the lead's view of the access log): reads of
+    the case itself on every channel, not of the lists it appears on."""
+    return list(
+        AccessRecord.objects.filter(
+            inspection_slug=case.inspection.slug, case_reference=case.reference
+        )[:limit]
+    )
+
+
+# -- one case's data (a subject access or erasure request; docs/data-protection.md) ------------
+
+
+def _who(user: User | None) -> str | None:
+    return user.username if user is not None else None
+
+
+def case_document(reference: str) -> dict[str, Any]:
+    """Everything the service holds about one case reference, in every inspection that has
+    it: the profile, the answers, their history, moderation, the inspection history that names
+    it, and the access log (reads of the case, and the exports and lists of its inspection
+    that it appeared in). For an administrator answering a request about one person's case."""
+    cases = list(
+        Case.objects.filter(reference=reference)
+        .select_related("inspection", "pdu", "inspector", "second_marker", "withdrawn_by")
+        .order_by("inspection__slug")
+    )
+    out: list[dict[str, Any]] = []
+    for case in cases:
+        slug = case.inspection.slug
+        profile = {
+            f: getattr(case, f) for f in Case.PROFILE_ATTRIBUTES if f not in ("commenced_on",)
+        }
+        profile["commenced_on"] = case.commenced_on.isoformat() if case.commenced_on else None
+        reads = AccessRecord.objects.filter(inspection_slug=slug).filter(
+            Q(case_reference=reference) | Q(case_reference="", at__gte=case.created_at)
+        )
+        out.append(
+            {
+                "inspection": {"slug": slug, "title": case.inspection.title},
+                "reference": case.reference,
+                "pdu": case.pdu.code,
+                "profile": profile,
+                "status": case.status,
+                "inspector": _who(case.inspector),
+                "second_marker": _who(case.second_marker),
+                "created_at": case.created_at.isoformat(),
+                "updated_at": case.updated_at.isoformat(),
+                "withdrawn": (
+                    {
+                        "at": case.withdrawn_at.isoformat(),
+                        "by": _who(case.withdrawn_by),
+                        "reason": case.withdrawn_reason,
+                    }
+                    if case.withdrawn_at
+                    else None
+                ),
+                "answers": [
+                    {
+                        "question": a.question.code,
+                        "value": a.value,
+                        "rationale": a.rationale,
+                        "answered_by": _who(a.answered_by),
+                        "answered_at": a.answered_at.isoformat(),
+                        "version": a.version,
+                    }
+                    for a in case.answers.select_related("question", "answered_by")
+                ],
+                "history": [
+                    {
+                        "question": c.question.code,
+                        "old_value": c.old_value,
+                        "new_value": c.new_value,
+                        "old_rationale": c.old_rationale,
+                        "new_rationale": c.new_rationale,
+                        "changed_by": _who(c.changed_by),
+                        "changed_at": c.changed_at.isoformat(),
+                        "reason": c.reason,
+                        "source": c.source,
+                    }
+                    for c in case.answer_changes.select_related("question", "changed_by")
+                ],
+                "moderation": [
+                    {
+                        "question": r.question.code,
+                        "round": r.round,
+                        "reviewer": _who(r.reviewer),
+                        "marker": _who(r.marker),
+                        "agrees": r.agrees,
+                        "inspector_value": r.inspector_value,
+                        "moderator_value": r.moderator_value,
+                        "comment": r.comment,
+                        "created_at": r.created_at.isoformat(),
+                    }
+                    for r in case.reviews.select_related("question", "reviewer", "marker")
+                ],
+                "moderation_sample": (
+                    {"sample": s.sample_id, "stratum": s.stratum}
+                    if (s := SampledCase.objects.filter(case=case).first())
+                    else None
+                ),
+                "inspection_history": [
+                    {
+                        "kind": e.kind,
+                        "summary": e.summary,
+                        "reason": e.reason,
+                        "by": _who(e.by),
+                        "at": e.at.isoformat(),
+                    }
+                    for e in InspectionEvent.objects.filter(
+                        inspection_id=case.inspection_id, data__case=reference
+                    ).select_related("by")
+                ],
+                "access_log": [
+                    {
+                        "at": r.at.isoformat(),
+                        "actor": r.actor,
+                        "api_client": r.api_client,
+                        "channel": r.channel,
+                        "route": r.route,
+                        "path": r.path,
+                        "of_this_case": r.case_reference == reference,
+                    }
+                    for r in reads.order_by("at", "pk")
+                ],
+            }
+        )
+    return {
+        "reference": reference,
+        "note": "Published report versions hold figures for the region only, never one case.",
+        "cases": out,
+    }

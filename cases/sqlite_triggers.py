@@ -30,6 +30,18 @@ TRIGGERS = {
     "dipp_question_frozen": """BEFORE UPDATE ON inspections_question
     WHEN EXISTS (SELECT 1 FROM cases_answer WHERE question_id = OLD.id)
     BEGIN SELECT RAISE(ABORT, 'a question that has answers cannot change'); END;""",
+    # The access log is append-only (cases/migrations/0008_access_record.py).
+    "dipp_access_record_no_update": """BEFORE UPDATE ON cases_accessrecord
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;""",
+    "dipp_access_record_no_delete": """BEFORE DELETE ON cases_accessrecord
+    BEGIN SELECT RAISE(ABORT, 'the access log is append-only'); END;""",
+}
+_TABLES = {
+    "cases_case",
+    "cases_answer",
+    "cases_accessrecord",
+    "inspections_question",
+    "inspections_pdu",
 }
 # The inspection's data version (docs/adr/0014): row-level here, statement-level on PostgreSQL
 # (cases/migrations/0007). +1 is enough on the demo's database.
@@ -46,7 +58,6 @@ for _event, _row in (("ins", "NEW"), ("upd", "NEW"), ("del", "OLD")):
     TRIGGERS[f"dipp_data_changed_pdu_{_event}"] = (
         f"AFTER {_when} ON inspections_pdu BEGIN {_BUMP}region_id = {_row}.region_id; END;"
     )
-_TABLES = {"cases_case", "cases_answer", "inspections_question", "inspections_pdu"}
 
 
 def drop_triggers(using: str = "default", **_: Any) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from cases.urls import data_requests as case_data_requests
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
@@ -10,9 +12,12 @@ urlpatterns = [
     # The report's pages, before the web pages' own inspections/<slug>/ routes.
     path("inspections/<slug:slug>/report/", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    # Service-wide pages, public: the accessibility statement every footer links to.
+    # Service-wide pages, public: the accessibility statement and privacy notice every footer
+    # links to.
     path("", include("core.urls")),
     path("", include("inspections.urls")),
+    # An administrator's look-up of one case's data, across inspections.
+    path("", include(case_data_requests)),
     path("inspections/<slug:slug>/", include("scoring.urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
 ]

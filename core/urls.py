@@ -11,4 +11,5 @@ urlpatterns = [
     path("healthz/", views.healthz, name="healthz"),
     path("readyz/", views.readyz, name="readyz"),
     path("accessibility/", views.accessibility_statement, name="accessibility-statement"),
+    path("privacy/", views.privacy_notice, name="privacy-notice"),
 ]

@@ -1,5 +1,5 @@
-"""Pages of the service as a whole rather than of one app: the accessibility statement, and the
-sign-in lockout page."""
+"""Pages of the service as a whole rather than of one app: the accessibility statement, the
+privacy notice, and the sign-in lockout page."""
 
 from __future__ import annotations
 
@@ -24,6 +24,21 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
         {
             "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
             "response_days": settings.ACCESSIBILITY_RESPONSE_DAYS,
+        },
+    )
+
+
+@require_safe
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """Public (no sign-in): what the service holds, why, for how long, whom to ask
+    (docs/data-protection.md is the operator's record behind it)."""
+    return render(
+        request,
+        "core/privacy_notice.html",
+        {
+            "controller": settings.DATA_CONTROLLER,
+            "contact_email": settings.DATA_PROTECTION_CONTACT_EMAIL,
+            "retention_months": settings.RETENTION_MONTHS_AFTER_PUBLICATION,
         },
     )
 

@@ -137,6 +137,12 @@ def standing_get(user: AnyUser, slug: str) -> Standing:
     return Standing(inspection=inspection, user=user, role=role, is_client=client)
 
 
+def require_admin(user: AnyUser, action: str = "do this") -> None:
+    """403 unless an administrator (a person: an API client's account never is one)."""
+    if not is_admin(user):
+        raise PermissionDenied(f"Only an administrator can {action}.")
+
+
 def require_visible(standing: Standing) -> None:
     if not standing.visible:
         raise Http404(NOT_FOUND)

@@ -207,9 +207,16 @@ class Inspection(models.Model):
     version = models.PositiveIntegerField(default=1)
     # Moved on by database triggers in the same transaction as every write of a case, answer,
     # PDU or question (cases/migrations/0007): cached scores and ETags are keyed by it
-    # (docs/adr/0014-issue11-score-cache.md).
+    # (docs/adr/0014-score-cache.md).
     data_version = models.PositiveBigIntegerField(default=data_version_initial, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Retention (docs/data-protection.md): case data is anonymised after the retention date,
+    # the publication date plus settings.RETENTION_MONTHS_AFTER_PUBLICATION unless an
+    # administrator set another (cases.services.retention, with a reason in the history).
+    retention_until = models.DateField(
+        null=True, blank=True, help_text="Set by an administrator: overrides the default."
+    )
+    anonymised_at = models.DateTimeField(null=True, blank=True)
 
     objects = InspectionQuerySet.as_manager()
 
@@ -325,6 +332,9 @@ class InspectionEvent(models.Model):
         FACTS = "facts", "Contextual facts changed"
         CASES = "cases", "Cases imported or allocated"
         SAMPLE = "sample", "Moderation sample drawn"
+        CASE_WITHDRAWN = "case_withdrawn", "Case withdrawn"
+        RETENTION = "retention", "Retention date changed"
+        ANONYMISED = "anonymised", "Case data anonymised"
 
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices)

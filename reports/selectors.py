@@ -25,7 +25,7 @@ from typing import Any
 from django.db.models import Count
 
 from cases.access import INSPECTOR_EDITABLE
-from cases.models import Answer, Case
+from cases.models import CASES_COUNTED, Answer, Case
 from cases.selectors import Blocker, status_counts
 from inspections.models import Inspection, Recommendation
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
@@ -44,22 +44,23 @@ def canonical_json(value: Any) -> bytes:
 def case_data_canonical(inspection: Inspection) -> bytes:
     """The inspection's case data in the canonical serialisation (two queries)."""
     answers: dict[int, list[list[str]]] = defaultdict(list)
-    for case_id, code, value in Answer.objects.filter(case__inspection=inspection).values_list(
-        "case_id", "question__code", "value"
-    ):
+    for case_id, code, value in Answer.objects.filter(
+        case__inspection=inspection, case__withdrawn_at__isnull=True
+    ).values_list("case_id", "question__code", "value"):
         answers[case_id].append([code, value])
     cases = []
-    for row in Case.objects.filter(inspection=inspection).values(
+    for row in Case.objects.filter(CASES_COUNTED, inspection=inspection).values(
         "pk", "reference", "pdu__code", *CANONICAL_FIELDS
     ):
         case: dict[str, Any] = {field: row[field] for field in CANONICAL_FIELDS}
         if case["commenced_on"] is not None:
             case["commenced_on"] = case["commenced_on"].isoformat()
-        case["reference"] = row["reference"]
+        # Not the reference: the hash covers what the figures are made of, so anonymising
+        # references after the retention date leaves it unchanged (docs/adr/0014-issue15-...).
         case["pdu"] = row["pdu__code"]
         case["answers"] = sorted(answers.get(row["pk"], []))
         cases.append(case)
-    cases.sort(key=lambda c: c["reference"])
+    cases.sort(key=canonical_json)
     framework = inspection.framework
     return canonical_json(
         {

@@ -46,14 +46,18 @@ class Agreement:
 def inspection_agreement(inspection: Inspection) -> Agreement:
     """Percentage agreement and Cohen's kappa per key question and per inspector (3 queries)."""
     first_rounds = (
-        ModerationReview.objects.filter(case__inspection=inspection)
+        ModerationReview.objects.filter(
+            case__inspection=inspection, case__withdrawn_at__isnull=True
+        )
         .values("case_id")
         .annotate(first=Min("round"))
         .order_by()
     )
     first_of = {row["case_id"]: row["first"] for row in first_rounds}
     rows = list(
-        ModerationReview.objects.filter(case__inspection=inspection)
+        ModerationReview.objects.filter(
+            case__inspection=inspection, case__withdrawn_at__isnull=True
+        )
         .values(
             "case_id",
             "round",

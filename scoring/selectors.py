@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Count, Q
 
-from cases.models import Answer, Case
+from cases.models import CASES_COUNTED, Answer, Case
 from cases.scoring_columns import cell_decode, question_scope
 from core.cache import cache_get, cache_set
 from inspections.models import Inspection, Question
@@ -145,7 +145,7 @@ _ANSWER_SCAN = """
     FROM {answer} a
     JOIN {case} c ON c.id = a.case_id
     JOIN scope s ON s.question_id = a.question_id
-    WHERE c.inspection_id = %s
+    WHERE c.inspection_id = %s AND c.withdrawn_at IS NULL
     GROUP BY a.question_id, c.cell
 """
 
@@ -254,7 +254,7 @@ def inspection_scores_compute(inspection: Inspection) -> InspectionScores:
     )
     pdus = list(inspection.region.pdus.order_by("name").values_list("pk", "code", "name"))
     case_rows = list(
-        Case.objects.filter(inspection=inspection)
+        Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values("cell")
         .annotate(
             n=Count("pk"),

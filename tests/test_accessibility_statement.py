@@ -74,3 +74,35 @@ def test_the_server_error_page_links_the_statement(rf):
     assert response.status_code == 500
     page = response.content.decode()
     assert f'<a href="{reverse("accessibility-statement")}">Accessibility statement</a>' in page
+
+
+PRIVACY_LINK = re.compile(
+    r'<footer class="govuk-footer">.*<a class="govuk-footer__link" href="/privacy/">Privacy</a>',
+    re.DOTALL,
+)
+
+
+def test_the_privacy_notice_is_public_and_says_who_why_how_long_and_whom_to_ask(client, settings):
+    settings.DATA_CONTROLLER = "The Test Inspectorate"
+    settings.DATA_PROTECTION_CONTACT_EMAIL = "dpo@test.example"
+    settings.RETENTION_MONTHS_AFTER_PUBLICATION = 18
+    response = client.get(reverse("privacy-notice"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    for heading in ("Who is responsible for your data", "What we hold", "Why we hold it"):
+        assert f">{heading}</h2>" in page, heading
+    assert "The Test Inspectorate" in page
+    assert 'href="mailto:dpo@test.example"' in page
+    assert "18 months after the inspection" in page
+
+
+@pytest.mark.parametrize("url", ["/", "/accounts/login/", "/no-such-page/", "/privacy/"])
+def test_every_page_links_the_privacy_notice_in_its_footer(client, url):
+    client.force_login(UserFactory())
+    response = client.get(url)
+    assert PRIVACY_LINK.search(response.content.decode())
+
+
+def test_the_server_error_page_links_the_privacy_notice(rf):
+    page = server_error(rf.get("/")).content.decode()
+    assert f'<a href="{reverse("privacy-notice")}">Privacy</a>' in page

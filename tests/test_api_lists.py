@@ -92,21 +92,25 @@ LIST_URLS = [
 ]
 
 # Pinned: token lookup, then the inspection, then what each resource reads.
+# A read of case data adds one row to the access log whatever the size of the list: its INSERT
+# inside a savepoint (three statements in a test's transaction; one INSERT in production).
+LOG = 3
 EXPECTED_QUERIES = {
     "/api/v1/inspections/": 3,  # token, count, page
-    "/api/v1/inspections/{slug}/cases/": 4,  # token, inspection, count, page
-    "/api/v1/inspections/{slug}/cases/?rosh=medium&ordering=-commenced_on": 4,
-    "/api/v1/inspections/{slug}/cases/SYN-000001/answers/": 4,  # token, inspection, case, answers
+    "/api/v1/inspections/{slug}/cases/": 4 + LOG,  # token, inspection, count, page
+    "/api/v1/inspections/{slug}/cases/?rosh=medium&ordering=-commenced_on": 4 + LOG,
+    "/api/v1/inspections/{slug}/cases/SYN-000001/answers/": 4
+    + LOG,  # token, inspection, case, answers
     "/api/v1/inspections/{slug}/pdus/": 3,
     "/api/v1/inspections/{slug}/framework/": 4,  # token, inspection, framework, questions
     "/api/v1/inspections/{slug}/recommendations/": 3,
     "/api/v1/inspections/{slug}/context-facts/": 3,
     # token, inspection, data version (the ETag), questions, rows
-    "/api/v1/inspections/{slug}/exports/answers.csv": 5,
-    "/api/v1/inspections/{slug}/exports/answers.xlsx": 5,
+    "/api/v1/inspections/{slug}/exports/answers.csv": 5 + LOG,
+    "/api/v1/inspections/{slug}/exports/answers.xlsx": 5 + LOG,
     # token, inspection, data version, the scoring engine (nothing cached yet: ADR 14)
-    "/api/v1/inspections/{slug}/exports/scores.csv": 7,
-    "/api/v1/inspections/{slug}/exports/scores.xlsx": 7,
+    "/api/v1/inspections/{slug}/exports/scores.csv": 7 + LOG,
+    "/api/v1/inspections/{slug}/exports/scores.xlsx": 7 + LOG,
 }
 
 

@@ -247,6 +247,11 @@ MATRIX: dict[str, list[Row]] = {
     # Health probes for load balancers: public, and they say nothing about any inspection.
     "healthz/": [Row("get", expect(200))],
     "readyz/": [Row("get", expect(200))],
+    # So is the privacy notice.
+    "privacy/": [Row("get", expect(200))],
+    # One case's data, across inspections: administrators only.
+    "data-requests/": [Row("get", expect(403, anonymous=302, admin=200))],
+    "data-requests/<str:reference>.json": [Row("get", expect(403, anonymous=302, admin=200))],
     "inspections/new/": [
         Row("get", expect(403, anonymous=302, lead=200, other_lead=200, admin=200))
     ],
@@ -280,6 +285,11 @@ MATRIX: dict[str, list[Row]] = {
             _moderation_post,
             "submitted",
         ),
+    ],
+    # The lead withdraws a case before publication; an empty reason is refused (400).
+    "inspections/<slug:slug>/cases/<str:reference>/withdraw/": [
+        Row("get", expect(403, lead=200, admin=200, colleague=404, **SEES)),
+        Row("post", expect(403, lead=400, admin=400, colleague=404, **SEES), {}),
     ],
     "inspections/<slug:slug>/cases/<str:reference>/questions/<str:section>/": [
         Row("get", CASE_PAGE),
@@ -339,6 +349,11 @@ MATRIX: dict[str, list[Row]] = {
     "inspections/<slug:slug>/status/": [
         Row("get", LEAD_PAGE),
         Row("post", LEAD_FORM, {"to": "moderation"}),
+    ],
+    # The retention date: administrators only; an empty post is refused (400).
+    "inspections/<slug:slug>/retention/": [
+        Row("get", expect(403, admin=200, **SEES)),
+        Row("post", expect(403, admin=400, **SEES), {}),
     ],
     "inspections/<slug:slug>/moderation/sample/": [
         Row("get", LEAD_PAGE),
@@ -415,6 +430,9 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/": [
         Row("get", API_CASE_READ),
         Row("patch", expect(403, lead=428, admin=428, colleague=404, **API_SEES), {}),
+    ],
+    "api/v1/inspections/<slug:slug>/cases/<slug:reference>/withdrawal/": [
+        Row("post", expect(403, lead=400, admin=400, colleague=404, **API_SEES), {"reason": ""}),
     ],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/answers/": [Row("get", API_CASE_READ)],
     "api/v1/inspections/<slug:slug>/cases/<slug:reference>/answers/<slug:code>/": [

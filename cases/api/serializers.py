@@ -48,6 +48,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "status",
             "version",
             "updated_at",
+            "withdrawn_at",
         )
         read_only_fields = fields
 

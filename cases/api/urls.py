@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.api import views, workflow
+from cases.api import privacy, views, workflow
 
 CASE = "inspections/<slug:slug>/cases/<slug:reference>/"
 EXPORTS = "inspections/<slug:slug>/exports/"
@@ -33,6 +33,7 @@ urlpatterns = [
     path(CASE, views.CaseDetailView.as_view(), name="api-case-detail"),
     path(f"{CASE}submit/", workflow.CaseSubmitView.as_view(), name="api-case-submit"),
     path(f"{CASE}moderation/", workflow.CaseModerationView.as_view(), name="api-case-moderation"),
+    path(f"{CASE}withdrawal/", privacy.CaseWithdrawalView.as_view(), name="api-case-withdrawal"),
     path(f"{CASE}answers/", views.CaseAnswerListView.as_view(), name="api-case-answers"),
     path(f"{CASE}answers/<slug:code>/", views.CaseAnswerView.as_view(), name="api-case-answer"),
     path(

@@ -3,7 +3,9 @@
 - profile: create and change cases (one, or many in bulk);
 - answers: record answers (one, a page, first answers in bulk), with history;
 - workflow: allocate, submit, moderate;
-- csv_import: import a case list.
+- csv_import: import a case list;
+- withdrawal: withdraw a case from an inspection before publication;
+- access_log: the read-access log.
 
 Every service validates (services are the only validators), runs in one transaction, locks what
 races, and checks whoever acts against the access policy (cases.access, inspections.access).
@@ -44,6 +46,7 @@ from cases.services.profile import (
 )
 from cases.services.sampling import moderation_sample_draw
 from cases.services.team import member_add, member_change_role, member_remove
+from cases.services.withdrawal import case_withdraw
 from cases.services.workflow import (
     IncompleteCaseError,
     Verdict,
@@ -78,6 +81,7 @@ __all__ = [
     "case_submit",
     "case_update_profile",
     "case_validate",
+    "case_withdraw",
     "cases_allocate",
     "cases_bulk_create",
     "cases_import_csv",

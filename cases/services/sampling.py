@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from cases.models import Case, ModerationSample, SampledCase
+from cases.models import CASES_COUNTED, Case, ModerationSample, SampledCase
 from core.typing import AnyUser, User
 from inspections.access import require_manage, standing_of
 from inspections.models import Inspection, InspectionEvent
@@ -108,7 +108,8 @@ def moderation_sample_draw(
         raise ValidationError({"seed": [f"Enter a seed from 1 to {MAX_SEED}."]})
     eligible = list(
         Case.objects.select_for_update(of=("self",))
-        .filter(inspection=locked, status=Case.Status.SUBMITTED, sampled__isnull=True)
+        .filter(CASES_COUNTED, inspection=locked, status=Case.Status.SUBMITTED)
+        .filter(sampled__isnull=True)
         .select_related("inspector")
     )
     if not eligible:
@@ -122,7 +123,7 @@ def moderation_sample_draw(
     markers = _markers(locked)
     draw = sample_plan(cases=eligible, share=share, seed=seed)
     load = Counter(
-        Case.objects.filter(inspection=locked, status=Case.Status.SUBMITTED)
+        Case.objects.filter(CASES_COUNTED, inspection=locked, status=Case.Status.SUBMITTED)
         .exclude(second_marker__isnull=True)
         .values_list("second_marker_id", flat=True)
     )

@@ -17,10 +17,18 @@ from cases.views.pages import (
     inspection_home,
     status_tag,
 )
+from cases.views.privacy import (
+    case_data_document,
+    case_data_request,
+    case_withdraw_view,
+    inspection_retention,
+)
 from cases.views.team import team_member, team_member_remove, team_page
 
 __all__ = [
     "case_allocate",
+    "case_data_document",
+    "case_data_request",
     "case_detail",
     "case_import",
     "case_import_job",
@@ -29,7 +37,9 @@ __all__ = [
     "case_profile",
     "case_section",
     "case_submit_view",
+    "case_withdraw_view",
     "inspection_home",
+    "inspection_retention",
     "inspection_status",
     "moderation_sample",
     "status_tag",

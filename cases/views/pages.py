@@ -38,6 +38,7 @@ from cases.models import Answer, Case, CaseImport
 from cases.selectors import (
     CASE_SORTS,
     CasePage,
+    case_access_recent,
     case_list,
     case_page,
     case_page_of,
@@ -322,7 +323,11 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
     standing = standing_get(request.user, slug)
     case = case_get(standing, reference)
     page = case_page(case, history=True)
-    return render(request, "cases/case_detail.html", _case_context(standing, case, page))
+    context = _case_context(standing, case, page)
+    if standing.is_lead:
+        # Who opened this case (the read-access log): the lead's to see, not the team's.
+        context["access_log"] = case_access_recent(case)
+    return render(request, "cases/case_detail.html", context)
 
 
 @login_required

@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.SessionLifetimeMiddleware",
+    # Records every successful read of case data (cases/services/access_log.py).
+    "cases.middleware.AccessLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it answers a locked-out sign-in with the lockout page.
@@ -307,6 +309,23 @@ ACCESSIBILITY_CONTACT_EMAIL = env(
     "ACCESSIBILITY_CONTACT_EMAIL", default="accessibility@dipp.example"
 )
 ACCESSIBILITY_RESPONSE_DAYS = env.int("ACCESSIBILITY_RESPONSE_DAYS", default=5)
+
+# The privacy notice (/privacy/) and docs/data-protection.md: who controls the data, whom to
+# ask, and how long case data is kept after publication. Placeholders (reserved example
+# domain): the operator sets the real values in production.
+DATA_CONTROLLER = env(
+    "DATA_CONTROLLER", default="The inspectorate that runs this service (set DATA_CONTROLLER)"
+)
+DATA_PROTECTION_CONTACT_EMAIL = env("DATA_PROTECTION_CONTACT_EMAIL", default="dpo@dipp.example")
+# Case data of a published inspection is anonymised this many months after publication.
+RETENTION_MONTHS_AFTER_PUBLICATION = env.int("RETENTION_MONTHS_AFTER_PUBLICATION", default=12)
+# The scheduled tasks (the `beat` service in docker-compose.yml): the retention sweep, daily.
+CELERY_BEAT_SCHEDULE = {
+    "retention-sweep": {
+        "task": "cases.retention_sweep",
+        "schedule": timedelta(hours=24),
+    },
+}
 
 LOGGING = {
     "version": 1,
