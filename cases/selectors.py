@@ -55,6 +55,19 @@ def case_problems(
     return problems
 
 
+def case_scope_flags(case: Case) -> list[str]:
+    """The flags of a case that decide which questions apply, in words ("A curfew was
+    considered"), and the adjusted question set when contact was suspended."""
+    flags = [
+        str(label)
+        for value, label in Question.AppliesWhen.choices
+        if value and getattr(case, value)
+    ]
+    if case.adjusted_questions:
+        flags.append("Contact was suspended: the adjusted question set applies")
+    return flags
+
+
 def case_answers(case: Case) -> QuerySet[Answer]:
     """A case's answers in question order, with the question and who answered joined in."""
     return (
