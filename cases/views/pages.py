@@ -727,6 +727,12 @@ def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResp
         {
             "q": q,
             "answer": page.answers.get(q.pk),
+            # What the judgement rests on: each prompt with the inspector's answer.
+            "prompts": [
+                (p, page.answers.get(p.pk))
+                for p in page.section(q.code).questions
+                if p.kind == Question.Kind.PROMPT
+            ],
             "choices": allowed_values(q),
             "verdict_error": beside.get(verdict_field(q, "verdict"), ""),
             "value_error": beside.get(verdict_field(q, "value"), ""),
@@ -747,6 +753,7 @@ def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResp
             "conflicts": conflicts,
             "value_labels": dict(Answer.Value.choices),
             "tag": status_tag(case),
+            "scope_flags": case_scope_flags(case),
         },
         status=409 if conflicts else (400 if errors else 200),
     )

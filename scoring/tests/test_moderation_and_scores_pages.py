@@ -235,6 +235,31 @@ def test_the_case_page_makes_a_fixed_number_of_queries_whatever_its_history(clie
     assert _queries(client, url) == few
 
 
+def test_the_moderation_page_shows_the_prompts_answers_and_the_case_beside_each_judgement(
+    client, framework
+):
+    world = make_world(framework)
+    c2b = Question.objects.get(framework=framework, code="C2b")
+    answer_record(
+        case=world.submitted,
+        question=c2b,
+        value="no",
+        rationale="No restrictive measures for the partner.",
+        by=world.lead,
+        reason="Synthetic test data.",
+    )
+    client.force_login(world.lead)
+    body = client.get(moderate_url(world)).content.decode()
+    prompts = body[body.index('id="C2-prompts"') : body.index('id="C3-heading"')]
+    assert "C2b: " + c2b.text in prompts
+    assert "No restrictive measures for the partner." in prompts
+    assert 'id="case-summary"' in body and world.submitted.pdu.name in body
+    # "Your judgement" and the comment sit under Disagree, revealed only when it is chosen.
+    disagree = body.index('data-aria-controls="C2-disagree-conditional"')
+    conditional = body.index('id="C2-disagree-conditional"')
+    assert disagree < conditional < body.index('name="C2-value"') < body.index('id="C2-comment"')
+
+
 def test_a_double_click_on_record_moderation_records_once(client, framework):
     world = make_world(framework)
     client.force_login(world.lead)
