@@ -111,7 +111,9 @@ def test_submitting_from_the_last_section_names_what_is_missing(client, framewor
         section_url(world, last), versions(world.case, last) | {"action": "submit"}
     )
     assert response.status_code == 400
-    assert "Select an answer for C1" in response.content.decode()
+    c1a = Question.objects.get(framework=framework, code="C1a")
+    # The question itself, not only its code.
+    assert f"Select an answer for C1a: {c1a.text}" in response.content.decode()
     world.case.refresh_from_db()
     assert world.case.status != Case.Status.SUBMITTED
 
