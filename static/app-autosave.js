@@ -60,10 +60,16 @@ function changed() {
 
 if (form) {
   // A button press posts the whole form itself: no save of ours may race it.
-  form.addEventListener("submit", () => {
+  // One under way must land first: the form then carries the versions it returned.
+  form.addEventListener("submit", (event) => {
     if (timer) clearTimeout(timer);
     timer = null;
     dirty = false;
+    if (inFlight) {
+      event.preventDefault();
+      const submitter = event.submitter;
+      inFlight.then(() => form.requestSubmit(submitter));
+    }
   });
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);

@@ -203,7 +203,7 @@ def test_the_profile_form_names_its_fields_and_blanks_and_nests_mappa_under_elig
     assert "Mappa" not in body and "MAPPA category" in body and "MAPPA level" in body
     assert "Choose the sentence type" in body and "Choose the PDU" in body
     # The category and level are inside the reveal that "MAPPA eligible" controls.
-    controls = body.index('data-aria-controls="mappa-conditional"')
+    controls = body.index('data-app-reveal="mappa-conditional"')
     reveal = body.index('id="mappa-conditional"')
     assert (
         controls < reveal < body.index('name="mappa_category"') < body.index('name="mappa_level"')

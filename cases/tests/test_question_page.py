@@ -54,7 +54,7 @@ def test_a_prompts_rationale_is_revealed_under_no_and_the_key_ones_always_shown(
     world = make_world(framework)
     client.force_login(world.inspector)
     body = client.get(section_url(world)).content.decode()
-    assert 'data-aria-controls="C1a-conditional"' in body
+    assert 'data-app-reveal="C1a-conditional"' in body
     conditional = re.search(r'id="C1a-conditional">(.*?)</div>\s*</div>', body, re.S)
     assert conditional and 'id="C1a-rationale"' in conditional.group(1)
     assert 'id="C1-conditional"' not in body and 'id="C1-rationale"' in body
@@ -74,6 +74,20 @@ def test_yes_to_all_prompts_fills_only_the_unanswered_prompts(client, framework)
     answers = dict(world.case.answers.values_list("question__code", "value"))
     prompts = Question.objects.filter(parent__code="C1", framework=framework)
     assert answers == {p.code: ("no" if p.code == "C1b" else "yes") for p in prompts}
+
+
+def test_yes_to_all_in_the_supplementary_section_answers_its_blank_questions(client, framework):
+    world = make_world(framework)
+    world.case.court_work = True
+    world.case.save()
+    client.force_login(world.inspector)
+    data = versions(world.case, "supplementary") | {"action": "all_yes"}
+    response = client.post(section_url(world, "supplementary"), data)
+    assert response["Location"] == section_url(world, "supplementary")
+    supplementary = case_page(world.case).section("supplementary").questions
+    assert len(supplementary) >= 2
+    answers = dict(world.case.answers.values_list("question__code", "value"))
+    assert answers == {q.code: "yes" for q in supplementary}
 
 
 def test_save_and_continue_skips_sections_already_complete(client, framework):

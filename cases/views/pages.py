@@ -439,8 +439,9 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
         entries = []
         for q in current.questions:
             value = request.POST.get(page_field(q, "value"), "")
-            if action == "all_yes" and q.kind == Question.Kind.PROMPT and not value:
-                value = Answer.Value.YES.value  # "Yes to all prompts" fills only the blanks
+            if action == "all_yes" and q.kind != Question.Kind.KEY and not value:
+                # "Yes to all": the blanks only, never the key judgement, never a given answer.
+                value = Answer.Value.YES.value
             rationale = request.POST.get(page_field(q, "rationale"), "")
             try:
                 version = int(request.POST.get(page_field(q, "version"), ""))
@@ -472,7 +473,8 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             saved_at = timezone.localtime().strftime("%H:%M")
             messages.success(request, f"Your answers have been saved at {saved_at}.")
             if action in ("stay", "all_yes"):
-                anchor = "#key-question" if action == "all_yes" else ""
+                has_key = any(q.kind == Question.Kind.KEY for q in current.questions)
+                anchor = "#key-question" if action == "all_yes" and has_key else ""
                 here = reverse("case-section", args=[slug, reference, current.slug])
                 return redirect(here + anchor)
             if action == "continue":
@@ -521,7 +523,6 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             "next": page.sections[position + 1] if position + 1 < len(slugs) else None,
             "last": position + 1 == len(slugs),
             "can_submit": can_submit(standing, case),
-            "has_prompts": any(q.kind == Question.Kind.PROMPT for q in current.questions),
             "scope_flags": case_scope_flags(case),
             "questions": questions,
             "editable": editable,

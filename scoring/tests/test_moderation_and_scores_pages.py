@@ -255,7 +255,7 @@ def test_the_moderation_page_shows_the_prompts_answers_and_the_case_beside_each_
     assert "No restrictive measures for the partner." in prompts
     assert 'id="case-summary"' in body and world.submitted.pdu.name in body
     # "Your judgement" and the comment sit under Disagree, revealed only when it is chosen.
-    disagree = body.index('data-aria-controls="C2-disagree-conditional"')
+    disagree = body.index('data-app-reveal="C2-disagree-conditional"')
     conditional = body.index('id="C2-disagree-conditional"')
     assert disagree < conditional < body.index('name="C2-value"') < body.index('id="C2-comment"')
 
