@@ -177,7 +177,7 @@ def test_the_lead_sees_the_answer_first_and_no_page_scrolls_sideways_at_320px(
     lead = Visitor(browser, live_server.url, "lead")
     lead.page.set_viewport_size({"width": 1280, "height": 800})
     lead.sign_in("lead-d")
-    lead.go(f"/inspections/{slug}/scores/", shot="40-dashboard-1280")
+    lead.go(f"/inspections/{slug}/scores/", shot="issue12-dashboard-1280")
     # Then the four key-question figures are in the first screen
     figures = lead.page.locator("#headline li")
     assert figures.count() == 4
@@ -194,7 +194,7 @@ def test_the_lead_sees_the_answer_first_and_no_page_scrolls_sideways_at_320px(
     assert lead.page.get_by_text("DAY-003").count() and not lead.page.get_by_text("DAY-002").count()
 
     # The moderation page: the prompts' answers and the case beside; "Your judgement" revealed
-    lead.go(f"/inspections/{slug}/cases/DAY-002/moderate/", shot="41-moderation-1280")
+    lead.go(f"/inspections/{slug}/cases/DAY-002/moderate/", shot="issue12-moderation-1280")
     assert lead.page.locator("#case-summary").is_visible()
     assert lead.page.locator("#C1-prompts").is_visible()
     assert not lead.page.locator("#C2-value").is_visible()
@@ -204,19 +204,19 @@ def test_the_lead_sees_the_answer_first_and_no_page_scrolls_sideways_at_320px(
     lead.check()
 
     # The question page at 1280
-    lead.go(f"/inspections/{slug}/cases/DAY-002/questions/C2/", shot="42-question-1280")
+    lead.go(f"/inspections/{slug}/cases/DAY-002/questions/C2/", shot="issue12-question-1280")
 
     # At 320 px: no page scrolls sideways
     lead.page.set_viewport_size({"width": 320, "height": 640})
     pages = {
         "/": None,
         f"/inspections/{slug}/": None,
-        f"/inspections/{slug}/scores/": "43-dashboard-320",
+        f"/inspections/{slug}/scores/": "issue12-dashboard-320",
         f"/inspections/{slug}/cases/": None,
         f"/inspections/{slug}/agreement/": None,
         f"/inspections/{slug}/cases/DAY-002/": None,
-        f"/inspections/{slug}/cases/DAY-002/moderate/": "44-moderation-320",
-        f"/inspections/{slug}/cases/DAY-002/questions/C2/": "45-question-320",
+        f"/inspections/{slug}/cases/DAY-002/moderate/": "issue12-moderation-320",
+        f"/inspections/{slug}/cases/DAY-002/questions/C2/": "issue12-question-320",
         f"/inspections/{slug}/cases/DAY-002/profile/": None,
     }
     for path, shot in pages.items():

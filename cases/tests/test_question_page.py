@@ -225,3 +225,17 @@ def _verdicts_with_one_disagreement(case: Case) -> dict[str, str]:
             f"{code}-version": str(version),
         }
     return data
+
+
+def test_a_rationale_written_under_yes_stays_in_view_with_an_honest_hint(client, framework):
+    world = make_world(framework)
+    c1a = Question.objects.get(framework=framework, code="C1a")
+    answer_record(
+        case=world.case, question=c1a, value="yes", rationale="Thorough.", by=world.inspector
+    )
+    client.force_login(world.inspector)
+    body = client.get(section_url(world)).content.decode()
+    assert 'id="C1a-conditional"' not in body  # not hidden behind No
+    assert "Thorough." in body
+    hint = re.search(r'id="C1a-rationale-hint">([^<]*)<', body).group(1)
+    assert hint == "Required if you answer No."

@@ -399,6 +399,14 @@ def _autosave(
     return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M"), "versions": versions})
 
 
+def _reveal_rationale(question: Question, entered: dict[str, Any]) -> bool:
+    """A prompt's rationale is asked for under "No" (revealed); one already written under
+    another answer stays in view rather than hidden."""
+    return question.kind == Question.Kind.PROMPT and (
+        entered["value"] == Answer.Value.NO or not entered["rationale"]
+    )
+
+
 def _next_unanswered(page: CasePage, current: str) -> str | None:
     """The next section after this one (wrapping round) that is not complete, if any."""
     slugs = [s.slug for s in page.sections]
@@ -498,14 +506,14 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             "rationale_error": beside.get(page_field(q, "rationale"), ""),
             "choices": allowed_values(q),
             "rationale_hint": RATIONALE_HINT[q.kind],
-            # A prompt's rationale is asked for under "No" (revealed); one already written
-            # under another answer stays in view rather than hidden.
-            "reveal": q.kind == Question.Kind.PROMPT
-            and (values[q.code]["value"] == Answer.Value.NO or not values[q.code]["rationale"]),
+            "reveal": _reveal_rationale(q, values[q.code]),
             **values[q.code],
         }
         for q in current.questions
     ]
+    for item in questions:
+        if item["q"].kind == Question.Kind.PROMPT and not item["reveal"]:
+            item["rationale_hint"] = "Required if you answer No."
     slugs = [s.slug for s in page.sections]
     position = slugs.index(current.slug)
     return render(
