@@ -203,6 +203,14 @@ def test_the_lead_sees_the_answer_first_and_no_page_scrolls_sideways_at_320px(
     assert lead.page.locator("#C2-comment").is_visible()
     lead.check()
 
+    # The profile form: the MAPPA category and level are revealed by "MAPPA eligible"
+    lead.go(f"/inspections/{slug}/cases/DAY-002/profile/")
+    assert lead.page.get_by_label("MAPPA category").is_visible()
+    lead.page.get_by_label("MAPPA eligible").uncheck()
+    assert not lead.page.get_by_label("MAPPA category").is_visible()
+    assert lead.page.locator("option", has_text="---------").count() == 0
+    lead.check()
+
     # The question page at 1280
     lead.go(f"/inspections/{slug}/cases/DAY-002/questions/C2/", shot="issue12-question-1280")
 
