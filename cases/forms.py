@@ -30,15 +30,39 @@ class CaseProfileForm(forms.ModelForm[Case]):
             required=False,
             help_text="For example, 28 4 2025",
         )
+        self.fields["mappa_category"].label = "MAPPA category"
+        self.fields["mappa_level"].label = "MAPPA level"
+        self.fields["pdu"].label = "PDU"
+        self.fields["rosh"].label = "RoSH classification"
         for name in ("sentence_type", "setting", "rosh", "practitioner_grade", "pdu"):
             label = str(self.fields[name].label or name)
-            self.fields[name].error_messages["required"] = f"Choose the {label.lower()}"
+            self.fields[name].error_messages["required"] = f"Choose the {_lower_first(label)}"
+            _name_the_blank(self.fields[name], f"Choose the {_lower_first(label)}")
+        for name in ("mappa_category", "mappa_level"):
+            _name_the_blank(self.fields[name], "Not recorded")
         if self.instance.commenced_on and not self.is_bound:
             self.initial["commenced_on"] = self.instance.commenced_on
 
     def _post_clean(self) -> None:
         # Model validation happens once, in the service (case_update_profile).
         pass
+
+
+def _lower_first(label: str) -> str:
+    """'Sentence type' -> 'sentence type', but 'PDU' and 'RoSH classification' keep capitals."""
+    first = label.split(" ", 1)[0]
+    return label if first[1:2].isupper() or first.isupper() else label[:1].lower() + label[1:]
+
+
+def _name_the_blank(field: forms.Field, text: str) -> None:
+    """Django's blank option reads "---------"; say what it means instead."""
+    if isinstance(field, forms.ModelChoiceField):
+        field.empty_label = text
+    elif isinstance(field, forms.ChoiceField):
+        choices: list[tuple[Any, Any]] = list(field.choices)  # type: ignore[arg-type]
+        field.choices = [
+            (value, text if value in ("", None) else label) for value, label in choices
+        ]
 
 
 def member_choices(inspection: Inspection) -> QuerySet[User]:

@@ -54,15 +54,30 @@ def case_problems(
     for q in questions:
         answer = answers.get(q.pk)
         if answer is None:
-            problems.append(Problem(q, "value", f"Select an answer for {q.code}"))
+            problems.append(Problem(q, "value", f"Select an answer for {q.code}: {q.text}"))
             continue
         needs_rationale = q.kind == Question.Kind.KEY or (
             q.kind == Question.Kind.PROMPT and answer.value == Answer.Value.NO
         )
         if needs_rationale and not answer.rationale.strip():
             what = "the judgement" if q.kind == Question.Kind.KEY else "the No"
-            problems.append(Problem(q, "rationale", f"Enter a rationale for {what} on {q.code}"))
+            problems.append(
+                Problem(q, "rationale", f"Enter a rationale for {what} on {q.code}: {q.text}")
+            )
     return problems
+
+
+def case_scope_flags(case: Case) -> list[str]:
+    """The flags of a case that decide which questions apply, in words ("A curfew was
+    considered"), and the adjusted question set when contact was suspended."""
+    flags = [
+        str(label)
+        for value, label in Question.AppliesWhen.choices
+        if value and getattr(case, value)
+    ]
+    if case.adjusted_questions:
+        flags.append("Contact was suspended: the adjusted question set applies")
+    return flags
 
 
 def case_answers(case: Case) -> QuerySet[Answer]:

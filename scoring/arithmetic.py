@@ -40,6 +40,20 @@ def percent_published(part: int, whole: int) -> int | None:
     return (200 * part + whole) // (2 * whole)
 
 
+# A percentage resting on fewer relevant cases than this is shown with a "small base" warning:
+# one case more or less moves it by ten points or more.
+SMALL_BASE_BELOW = 10
+
+
+def is_small_base(whole: int) -> bool:
+    """True when a percentage exists but rests on fewer than SMALL_BASE_BELOW cases (1-9).
+
+    A base of 0 has no percentage to warn about, so it is not a small base.
+    """
+    _check_counts(0, whole)
+    return 0 < whole < SMALL_BASE_BELOW
+
+
 def whole_percent(value: float) -> int:
     """A percentage already computed (an interval end, say) to a whole number, halves up,
     as the published figures are rounded (Python's round() takes halves to even)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cases.selectors import Progress
 from scoring.agreement import AgreementRow
 from scoring.arithmetic import percent_published, whole_percent
 from scoring.selectors import InspectionScores, QuestionScore
@@ -48,6 +49,7 @@ class ScoreRow:
     interval: str
     sentence: str
     unanswered: int
+    small_base: bool
 
 
 def score_rows(questions: list[QuestionScore]) -> list[ScoreRow]:
@@ -62,15 +64,79 @@ def score_rows(questions: list[QuestionScore]) -> list[ScoreRow]:
             interval=interval_text(q),
             sentence=score_sentence(q),
             unanswered=q.unanswered,
+            small_base=q.small_base,
         )
         for q in questions
     ]
+
+
+def question_name(score: QuestionScore) -> str:
+    """A key question in words ("Implementation and delivery"), from its area; else its code."""
+    return score.area[:1].upper() + score.area[1:] if score.area else score.code
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One key question in the dashboard's headline panel."""
+
+    code: str
+    name: str
+    text: str
+    percent: str
+    base: str
+    interval: str
+    small_base: bool
+
+
+def key_figures(scores: InspectionScores) -> list[KeyFigure]:
+    return [
+        KeyFigure(
+            code=q.code,
+            name=question_name(q),
+            text=q.text,
+            percent=percent_text(q),
+            base=base_text(q),
+            interval="" if q.interval is None else f"95% CI {interval_text(q)}",
+            small_base=q.small_base,
+        )
+        for q in scores.key_questions
+    ]
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    status: str
+    label: str
+    cases: int
+
+
+@dataclass(frozen=True)
+class StillToDo:
+    """Cases by status for the dashboard: how many are not yet submitted, and each status."""
+
+    outstanding: int
+    total: int
+    statuses: list[StatusLine]
+
+
+# Statuses in which a case still waits for its inspector.
+OUTSTANDING = ("not_started", "in_progress", "returned")
+
+
+def still_to_do(progress: Progress) -> StillToDo:
+    lines = [StatusLine(key, label, n) for key, label, n in progress.by_status]
+    return StillToDo(
+        outstanding=sum(line.cases for line in lines if line.status in OUTSTANDING),
+        total=progress.total,
+        statuses=lines,
+    )
 
 
 @dataclass(frozen=True)
 class Bar:
     code: str
     label: str
+    name: str
     sentence: str
     y: int
     width: float
@@ -78,6 +144,7 @@ class Bar:
     ci_x1: float
     ci_x2: float
     text_y: int
+    name_y: int
     bar_y: int
     ci_y: int
 
@@ -92,38 +159,43 @@ class Chart:
     ticks: list[tuple[float, str]]
     axis_y: int
     tick_label_y: int
-    code_x: int
 
 
 CHART_WIDTH = 640
-PLOT_X = 60
-PLOT_WIDTH = 520
+PLOT_X = 12
+PLOT_WIDTH = 560
 BAR_HEIGHT = 28
-ROW_HEIGHT = 48
+NAME_HEIGHT = 22  # the question's name in words, above its bar
+ROW_HEIGHT = 64
 
 
 def key_question_chart(scores: InspectionScores) -> Chart:
-    """A horizontal bar per key question (percentage Yes) with its 95% interval as a whisker."""
+    """A horizontal bar per key question (percentage Yes) with its 95% interval as a whisker,
+    each bar named in words above it ("C1 Assessment")."""
     bars = []
     for i, q in enumerate(scores.key_questions):
         top = 10 + i * ROW_HEIGHT
+        bar_y = top + NAME_HEIGHT
         share = (q.exact or 0.0) / 100
         low, high = q.interval or (0.0, 0.0)
         width = round(PLOT_WIDTH * share, 1)
+        small = " (small base)" if q.small_base else ""
         bars.append(
             Bar(
                 code=q.code,
                 label=percent_text(q),
-                sentence=f"{q.code}: {score_sentence(q)}",
+                name=f"{q.code} {question_name(q)}",
+                sentence=f"{q.code} {question_name(q)}: {score_sentence(q)}{small}",
                 y=top,
                 width=width,
                 # Beyond the whisker, so the figure never sits on the interval line.
                 label_x=round(PLOT_X + max(width, PLOT_WIDTH * high / 100) + 6, 1),
                 ci_x1=round(PLOT_X + PLOT_WIDTH * low / 100, 1),
                 ci_x2=round(PLOT_X + PLOT_WIDTH * high / 100, 1),
-                text_y=top + BAR_HEIGHT // 2 + 5,
-                bar_y=top,
-                ci_y=top + BAR_HEIGHT // 2,
+                text_y=bar_y + BAR_HEIGHT // 2 + 5,
+                name_y=top + 15,
+                bar_y=bar_y,
+                ci_y=bar_y + BAR_HEIGHT // 2,
             )
         )
     axis_y = 10 + len(bars) * ROW_HEIGHT
@@ -137,8 +209,15 @@ def key_question_chart(scores: InspectionScores) -> Chart:
         ticks=ticks,
         axis_y=axis_y,
         tick_label_y=axis_y + 18,
-        code_x=PLOT_X - 8,
     )
+
+
+@dataclass(frozen=True)
+class BreakdownCell:
+    percent: str
+    base: str  # "29 of 64"
+    interval: str  # "95% CI 34-57%" (an en dash), or blank without a base
+    small_base: bool
 
 
 @dataclass(frozen=True)
@@ -146,10 +225,19 @@ class BreakdownTable:
     dimension: str
     title: str
     groups: list[tuple[str, int]]  # label, cases
-    rows: list[tuple[str, str, list[str]]]  # code, text, one cell per group
+    rows: list[tuple[str, str, list[BreakdownCell]]]  # code, text, one cell per group
 
 
 BREAKDOWN_TITLES = {"pdu": "By PDU", "mappa": "By MAPPA status", "rosh": "By RoSH classification"}
+
+
+def breakdown_cell(score: QuestionScore) -> BreakdownCell:
+    return BreakdownCell(
+        percent=percent_text(score),
+        base=f"{score.yes} of {score.relevant}",
+        interval="" if score.interval is None else f"95% CI {interval_text(score)}",
+        small_base=score.small_base,
+    )
 
 
 def breakdown_tables(scores: InspectionScores, codes: list[str]) -> list[BreakdownTable]:
@@ -159,11 +247,7 @@ def breakdown_tables(scores: InspectionScores, codes: list[str]) -> list[Breakdo
         rows = []
         for code in codes:
             overall = scores.question(code)
-            cells = [
-                f"{percent_text(g.question(code))} ({g.question(code).yes} of "
-                f"{g.question(code).relevant})"
-                for g in groups
-            ]
+            cells = [breakdown_cell(g.question(code)) for g in groups]
             rows.append((code, overall.text, cells))
         tables.append(
             BreakdownTable(

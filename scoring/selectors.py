@@ -21,7 +21,7 @@ from cases.scoring_columns import cell_decode, question_scope
 from core.cache import cache_get, cache_set
 from inspections.models import Inspection, Question
 from inspections.selectors import SCORES_CACHE_FORMAT, inspection_data_version
-from scoring.arithmetic import percent_exact, percent_published, wilson_interval
+from scoring.arithmetic import is_small_base, percent_exact, percent_published, wilson_interval
 
 FLAGS: tuple[str, ...] = tuple(c.value for c in Question.AppliesWhen if c.value)
 
@@ -55,10 +55,16 @@ class QuestionScore:
     no: int
     not_applicable: int
     unanswered: int
+    area: str = ""  # a key question's area in words ("assessment"); blank for the others
 
     @property
     def relevant(self) -> int:
         return self.yes + self.no
+
+    @property
+    def small_base(self) -> bool:
+        """Fewer than 10 relevant cases: the percentage is shown with a warning."""
+        return is_small_base(self.relevant)
 
     @property
     def cases(self) -> int:
@@ -305,6 +311,7 @@ def inspection_scores_compute(inspection: Inspection) -> InspectionScores:
                     # Cases the question does not apply to are not relevant: counted as N/A.
                     not_applicable=na + (total - scope),
                     unanswered=scope - yes - no - na,
+                    area=question.area,
                 )
             )
         return out

@@ -16,8 +16,10 @@ from scoring.agreement import inspection_agreement
 from scoring.presenters import (
     agreement_line,
     breakdown_tables,
+    key_figures,
     key_question_chart,
     score_rows,
+    still_to_do,
 )
 from scoring.selectors import inspection_scores
 
@@ -37,6 +39,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "inspection": access.inspection,
             "scores": scores,
             "progress": progress,
+            "headline": key_figures(scores),
+            "todo": still_to_do(progress),
             "progress_tables": [
                 ("By inspector", "Inspector", progress.by_inspector),
                 ("By PDU", "PDU", progress.by_pdu),

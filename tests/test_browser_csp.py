@@ -41,6 +41,9 @@ def test_no_page_breaks_the_content_security_policy(browser, live_server, framew
     for path in (
         f"/inspections/{slug}/",
         f"/inspections/{slug}/cases/{world.case.reference}/",
+        # The question page's own scripts (reveals, drafts that save themselves), moderation.
+        f"/inspections/{slug}/cases/{world.case.reference}/questions/C1/",
+        f"/inspections/{slug}/cases/{world.submitted.reference}/moderate/",
         f"/inspections/{slug}/report/builds/{build.pk}/",
         "/api/v1/docs/",
         "/admin/",

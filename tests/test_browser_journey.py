@@ -72,11 +72,10 @@ def test_the_whole_journey_in_a_browser(browser, live_server, framework):
     assert "Supplementary questions" in inspector.page.get_by_role("heading", level=1).inner_text()
     inspector.check("06-supplementary")
     answer_section(inspector.page)
-    inspector.page.get_by_role("button", name="Save and continue").click()
-    inspector.check()
 
-    # ...submits, and sees the error summary linking to the missing rationale
-    inspector.page.get_by_role("button", name="Submit case for moderation").click()
+    # ...saves and submits from the last section, and sees the error summary linking to the
+    # missing rationale
+    inspector.page.get_by_role("button", name="Save and submit case for moderation").click()
     summary = inspector.page.locator(".govuk-error-summary")
     assert summary.is_visible()
     inspector.check("07-error-summary")

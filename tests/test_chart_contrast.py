@@ -151,5 +151,8 @@ def test_the_dashboard_chart_hides_its_grid_and_labels_every_bar(client, demo):
     values = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "app-chart__value"]
     assert values == ["45%", "59%", "30%", "39%"]
     desc = root.find(f"{SVG}desc").text
-    for code, value in zip(("C1", "C2", "C3", "C4"), values, strict=True):
-        assert f"{code}: {value}" in desc
+    names = ("C1 Assessment", "C2 Planning", "C3 Implementation and delivery", "C4 Reviewing")
+    for name, value in zip(names, values, strict=True):
+        assert f"{name}: {value}" in desc
+    labels = [t.text for t in root.iter(f"{SVG}text") if t.get("class") == "app-chart__label"]
+    assert labels == list(names)  # each bar named in words

@@ -174,4 +174,6 @@ def test_a_published_inspection_shows_answers_read_only(client, framework):
     body = client.get(section_url(world, "C1", world.submitted)).content.decode()
     assert "read-only" in body
     assert "Save and continue" not in body
-    assert 'type="radio" value="yes" checked disabled' in body
+    # The answers as text: nothing that looks like a box to type in or a choice to make.
+    assert "<textarea" not in body and 'type="radio"' not in body
+    assert 'id="answers-read-only"' in body

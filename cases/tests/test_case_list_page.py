@@ -78,3 +78,20 @@ def test_the_lead_page_leads_with_what_needs_them(client, framework):
     slug = world.inspection.slug
     assert f'href="/inspections/{slug}/cases/?status=returned">Returned to their inspector' in page
     assert f'href="/inspections/{slug}/cases/?status=submitted">Submitted' in page
+
+
+def test_the_second_marker_column_names_the_lead_one_way(client, framework):
+    world = make_world(framework)
+    world.lead.first_name, world.lead.last_name = "Lee", "Lead"
+    world.lead.save()
+    world.case.second_marker = world.lead
+    world.case.save()
+    client.force_login(world.lead)
+    body = client.get(reverse("case-index", args=[world.inspection.slug])).content.decode()
+    rows = {
+        ref: re.search(rf"{ref}.*?</tr>", body, re.S).group(0)
+        for ref in (world.case.reference, world.submitted.reference)
+    }
+    # Marked by the lead on purpose, or by default: the same words for the same person.
+    assert all("The lead" in row for row in rows.values())
+    assert "Lee Lead" not in rows[world.case.reference]

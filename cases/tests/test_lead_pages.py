@@ -190,3 +190,21 @@ def test_the_case_list_shows_a_hundred_cases_a_page(client, framework):
     case = second.context["rows"][0][0]
     response = client.post(url + "?page=2", {"cases": [case.pk], "inspector": world.colleague.pk})
     assert response["Location"] == url + "?page=2"
+
+
+def test_the_profile_form_names_its_fields_and_blanks_and_nests_mappa_under_eligible(
+    client, framework
+):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    url = reverse("case-profile", args=[world.inspection.slug, world.case.reference])
+    body = client.get(url).content.decode()
+    assert "---------" not in body
+    assert "Mappa" not in body and "MAPPA category" in body and "MAPPA level" in body
+    assert "Choose the sentence type" in body and "Choose the PDU" in body
+    # The category and level are inside the reveal that "MAPPA eligible" controls.
+    controls = body.index('data-app-reveal="mappa-conditional"')
+    reveal = body.index('id="mappa-conditional"')
+    assert (
+        controls < reveal < body.index('name="mappa_category"') < body.index('name="mappa_level"')
+    )

@@ -12,9 +12,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.access import (
@@ -43,6 +45,7 @@ from cases.selectors import (
     case_page,
     case_page_of,
     case_problems,
+    case_scope_flags,
     status_counts,
 )
 from cases.services import (
@@ -302,6 +305,13 @@ def case_import_job(request: HttpRequest, slug: str, job_id: int) -> HttpRespons
     )
 
 
+RATIONALE_HINT: dict[str, str] = {
+    Question.Kind.KEY: "Required: explain your judgement.",
+    Question.Kind.PROMPT: "Required because you answered No: say what was missing.",
+    Question.Kind.SUPPLEMENTARY: "Optional.",
+}
+
+
 def _case_context(standing: Standing, case: Case, page: CasePage) -> dict[str, Any]:
     return {
         "access": standing,
@@ -335,6 +345,13 @@ def case_detail(request: HttpRequest, slug: str, reference: str) -> HttpResponse
 def case_submit_view(request: HttpRequest, slug: str, reference: str) -> HttpResponse:
     standing = standing_get(request.user, slug)
     case = case_get(standing, reference)
+    return _submit(request, standing, case)
+
+
+def _submit(request: HttpRequest, standing: Standing, case: Case) -> HttpResponse:
+    """Submit the case, or show the case page with what stops it (from the case page's button
+    or the last section's "Save and submit")."""
+    slug, reference = standing.inspection.slug, case.reference
     try:
         case_submit(case=case, by=request.user)
     except IncompleteCaseError as exc:
@@ -356,6 +373,53 @@ def case_submit_view(request: HttpRequest, slug: str, reference: str) -> HttpRes
         return render(request, "cases/case_detail.html", context, status=400)
     messages.success(request, f"Case {reference} submitted for moderation.")
     return redirect("inspection-home", slug=slug)
+
+
+def _autosave(
+    request: HttpRequest,
+    case: Case,
+    questions: list[Question],
+    entries: list[PageAnswer],
+    reason: str,
+) -> JsonResponse:
+    """A draft saved by the page's script: the same service and version checks as "Save
+    draft", answered in JSON (the new versions, or the conflict table, or the messages)."""
+    try:
+        case_answers_save(case=case, answers=entries, by=request.user, reason=reason)
+    except PageStaleError as exc:
+        table = render_to_string(
+            "cases/_conflicts.html",
+            {"conflicts": exc.conflicts, "yours": True, "value_labels": dict(Answer.Value.choices)},
+            request=request,
+        )
+        return JsonResponse({"message": "Changed elsewhere", "conflicts_html": table}, status=409)
+    except ValidationError as exc:
+        message = " ".join(m for m in exc.messages)
+        return JsonResponse({"message": f"Not saved yet: {message}"}, status=400)
+    versions = dict(
+        Answer.objects.filter(case=case, question__in=questions).values_list(
+            "question__code", "version"
+        )
+    )
+    return JsonResponse({"saved_at": timezone.localtime().strftime("%H:%M"), "versions": versions})
+
+
+def _reveal_rationale(question: Question, entered: dict[str, Any]) -> bool:
+    """A prompt's rationale is asked for under "No" (revealed); one already written under
+    another answer stays in view rather than hidden."""
+    return question.kind == Question.Kind.PROMPT and (
+        entered["value"] == Answer.Value.NO or not entered["rationale"]
+    )
+
+
+def _next_unanswered(page: CasePage, current: str) -> str | None:
+    """The next section after this one (wrapping round) that is not complete, if any."""
+    slugs = [s.slug for s in page.sections]
+    i = slugs.index(current)
+    for section in page.sections[i + 1 :] + page.sections[:i]:
+        if section.status != "completed":
+            return section.slug
+    return None
 
 
 @login_required
@@ -384,9 +448,13 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             # The service would refuse too; refusing here keeps the page's answer a 403.
             raise PermissionDenied("You cannot change the answers on this case.")
         reason = request.POST.get("reason", "")
+        action = request.POST.get("action", "")
         entries = []
         for q in current.questions:
             value = request.POST.get(page_field(q, "value"), "")
+            if action == "all_yes" and q.kind != Question.Kind.KEY and not value:
+                # "Yes to all": the blanks only, never the key judgement, never a given answer.
+                value = Answer.Value.YES.value
             rationale = request.POST.get(page_field(q, "rationale"), "")
             try:
                 version = int(request.POST.get(page_field(q, "version"), ""))
@@ -394,6 +462,8 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
                 version = -1  # a tampered or missing version never matches: treated as stale
             values[q.code] = {"value": value, "rationale": rationale, "version": version}
             entries.append(PageAnswer(q, value, rationale, version))
+        if action == "autosave":
+            return _autosave(request, case, current.questions, entries, reason)
         try:
             case_answers_save(case=case, answers=entries, by=request.user, reason=reason)
         except PageStaleError as exc:
@@ -411,13 +481,20 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
         except ValidationError as exc:
             errors = validation_errors(exc, _hash)
         else:
-            messages.success(request, "Your answers have been saved.")
-            if request.POST.get("action") == "continue":
-                slugs = [s.slug for s in page.sections]
-                i = slugs.index(current.slug)
-                if i + 1 < len(slugs):
+            if action == "submit":
+                return _submit(request, standing, case)
+            saved_at = timezone.localtime().strftime("%H:%M")
+            messages.success(request, f"Your answers have been saved at {saved_at}.")
+            if action in ("stay", "all_yes"):
+                has_key = any(q.kind == Question.Kind.KEY for q in current.questions)
+                anchor = "#key-question" if action == "all_yes" and has_key else ""
+                here = reverse("case-section", args=[slug, reference, current.slug])
+                return redirect(here + anchor)
+            if action == "continue":
+                following = _next_unanswered(case_page(case), current.slug)
+                if following is not None:
                     return redirect(
-                        "case-section", slug=slug, reference=reference, section=slugs[i + 1]
+                        "case-section", slug=slug, reference=reference, section=following
                     )
             return redirect("case-detail", slug=slug, reference=reference)
     # Messages beside the fields: this page's own errors, or (arriving from the case page's
@@ -433,15 +510,17 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             "value_error": beside.get(page_field(q, "value"), ""),
             "rationale_error": beside.get(page_field(q, "rationale"), ""),
             "choices": allowed_values(q),
-            "rationale_hint": (
-                "Required: explain your judgement."
-                if q.kind == Question.Kind.KEY
-                else "Required if you answer No."
-            ),
+            "rationale_hint": RATIONALE_HINT[q.kind],
+            "reveal": _reveal_rationale(q, values[q.code]),
             **values[q.code],
         }
         for q in current.questions
     ]
+    for item in questions:
+        if item["q"].kind == Question.Kind.PROMPT and not item["reveal"]:
+            item["rationale_hint"] = "Required if you answer No."
+    slugs = [s.slug for s in page.sections]
+    position = slugs.index(current.slug)
     return render(
         request,
         "cases/case_section.html",
@@ -451,6 +530,13 @@ def case_section(request: HttpRequest, slug: str, reference: str, section: str) 
             "case": case,
             "tag": status_tag(case),
             "section": current,
+            "position": position + 1,
+            "section_count": len(slugs),
+            "previous": page.sections[position - 1] if position else None,
+            "next": page.sections[position + 1] if position + 1 < len(slugs) else None,
+            "last": position + 1 == len(slugs),
+            "can_submit": can_submit(standing, case),
+            "scope_flags": case_scope_flags(case),
             "questions": questions,
             "editable": editable,
             "errors": errors,
@@ -655,6 +741,12 @@ def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResp
         {
             "q": q,
             "answer": page.answers.get(q.pk),
+            # What the judgement rests on: each prompt with the inspector's answer.
+            "prompts": [
+                (p, page.answers.get(p.pk))
+                for p in page.section(q.code).questions
+                if p.kind == Question.Kind.PROMPT
+            ],
             "choices": allowed_values(q),
             "verdict_error": beside.get(verdict_field(q, "verdict"), ""),
             "value_error": beside.get(verdict_field(q, "value"), ""),
@@ -675,6 +767,7 @@ def case_moderation(request: HttpRequest, slug: str, reference: str) -> HttpResp
             "conflicts": conflicts,
             "value_labels": dict(Answer.Value.choices),
             "tag": status_tag(case),
+            "scope_flags": case_scope_flags(case),
         },
         status=409 if conflicts else (400 if errors else 200),
     )

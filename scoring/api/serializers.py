@@ -30,6 +30,10 @@ class QuestionScoreSerializer(serializers.Serializer):
     ci_high = serializers.FloatField(
         allow_null=True, help_text="Wilson 95% interval, high end (%)."
     )
+    small_base = serializers.BooleanField(
+        help_text="true when the percentage rests on 1 to 9 relevant cases: show it with a "
+        "small-base warning. false when relevant is 0 (no percentage) or 10 or more."
+    )
 
 
 class GroupScoresSerializer(serializers.Serializer):

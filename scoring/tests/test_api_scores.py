@@ -22,6 +22,7 @@ QUESTION_FIELDS = {
     "percent",
     "ci_low",
     "ci_high",
+    "small_base",
 }
 
 
@@ -57,6 +58,18 @@ def test_an_inspection_without_cases_scores_null_not_zero(framework, api_client)
     assert body["questions"], "every question of the framework is listed"
     for q in body["questions"]:
         assert (q["relevant"], q["percent"], q["ci_low"], q["ci_high"]) == (0, None, None, None)
+        assert q["small_base"] is False  # no percentage, nothing to warn about
+
+
+def test_every_figure_says_whether_its_base_is_under_ten_cases(demo, api_client):
+    api_client.force_authenticate(Membership.objects.get(inspection=demo, role="lead").user)
+    body = api_client.get(url(demo.slug)).json()
+    figures = list(body["questions"]) + [
+        q for groups in body["breakdowns"].values() for g in groups for q in g["questions"]
+    ]
+    assert {q["small_base"] for q in figures} == {True, False}, "the demo has both kinds"
+    for q in figures:
+        assert q["small_base"] == (1 <= q["yes"] + q["no"] <= 9), q
 
 
 def test_anonymous_users_are_refused(demo, api_client):

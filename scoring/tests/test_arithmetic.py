@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from scoring.arithmetic import (
     cohen_kappa,
+    is_small_base,
     percent_agreement,
     percent_exact,
     percent_published,
@@ -183,3 +184,23 @@ def test_whole_percent_of_the_exact_share_is_the_published_percent(c):
     if (200 * part) % (2 * whole) == whole:
         return
     assert whole_percent(100 * part / whole) == percent_published(part, whole)
+
+
+@pytest.mark.parametrize(
+    ("whole", "small"),
+    [(0, False), (1, True), (9, True), (10, False), (64, False)],
+)
+def test_a_base_of_one_to_nine_cases_is_small(whole, small):
+    assert is_small_base(whole) is small
+
+
+@given(st.integers(min_value=1, max_value=5000))
+def test_a_small_base_moves_its_percentage_by_ten_points_or_more_per_case(whole):
+    # Why the threshold is 10: below it one case more Yes shifts the figure by over 10 points.
+    one_case = 100 / whole
+    assert is_small_base(whole) == (one_case > 10)
+
+
+def test_is_small_base_refuses_a_negative_base():
+    with pytest.raises(ValueError):
+        is_small_base(-1)

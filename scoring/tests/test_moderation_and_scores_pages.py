@@ -125,6 +125,60 @@ def test_the_dashboard_shows_the_scoring_engines_figures(client, framework):
     assert "4 of 7 relevant cases" in body  # C1: the submitted case and 3 of the 6 said yes
 
 
+def test_the_dashboard_puts_the_answer_first_then_what_is_left_then_the_breakdowns(
+    client, framework
+):
+    world = make_world(framework)
+    many_cases(world.inspection, 6, world.inspector, answered_by=world.inspector)
+    client.force_login(world.lead)
+    response = client.get(reverse("scores-dashboard", args=[world.inspection.slug]))
+    body = response.content.decode()
+    order = [
+        body.index('id="headline"'),
+        body.index('id="still-to-do"'),
+        body.index('id="contents-heading"'),
+        body.index('id="key-questions"'),
+        body.index('id="breakdown-mappa-heading"'),
+    ]
+    assert order == sorted(order)
+    headline = body[order[0] : order[1]]
+    scores = inspection_scores(world.inspection)
+    for code in KEYS:
+        q = scores.question(code)
+        assert f"{q.yes} of {q.relevant} relevant cases" in headline
+    # Named in words, not only C1-C4.
+    assert "C1 Assessment" in headline and "C3 Implementation and delivery" in headline
+    # 7 relevant cases: every figure rests on a small base, and says so.
+    assert headline.count("Small base</strong>") == 4
+
+
+def test_still_to_do_links_each_status_to_the_filtered_case_list(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    todo = client.get(reverse("scores-dashboard", args=[world.inspection.slug])).context["todo"]
+    counts = {line.status: line.cases for line in todo.statuses}
+    assert counts[Case.Status.SUBMITTED] == 1
+    assert todo.outstanding == 1 and todo.total == 2
+    index = reverse("case-index", args=[world.inspection.slug])
+    body = client.get(reverse("scores-dashboard", args=[world.inspection.slug])).content.decode()
+    assert f'href="{index}?status=submitted"' in body
+    assert f'href="{index}?status=moderated"' not in body  # none to show
+    listed = client.get(f"{index}?status=submitted").content.decode()
+    assert world.submitted.reference in listed and world.case.reference not in listed
+
+
+def test_breakdown_cells_carry_an_interval_and_mark_a_small_base(client, framework):
+    world = make_world(framework)
+    client.force_login(world.lead)
+    response = client.get(reverse("scores-dashboard", args=[world.inspection.slug]))
+    table = next(t for t in response.context["breakdowns"] if t.dimension == "pdu")
+    _, _, cells = next(r for r in table.rows if r[0] == "C1")
+    (cell,) = cells
+    # One submitted case answered Yes: 100% of 1, interval 21-100%, a small base.
+    assert (cell.percent, cell.base, cell.small_base) == ("100%", "1 of 1", True)
+    assert cell.interval == "95% CI 21–100%"
+
+
 def test_score_sentences_read_as_the_house_style():
     from scoring.selectors import QuestionScore
 
@@ -181,6 +235,31 @@ def test_the_case_page_makes_a_fixed_number_of_queries_whatever_its_history(clie
             reason=f"reason {i}",
         )
     assert _queries(client, url) == few
+
+
+def test_the_moderation_page_shows_the_prompts_answers_and_the_case_beside_each_judgement(
+    client, framework
+):
+    world = make_world(framework)
+    c2b = Question.objects.get(framework=framework, code="C2b")
+    answer_record(
+        case=world.submitted,
+        question=c2b,
+        value="no",
+        rationale="No restrictive measures for the partner.",
+        by=world.lead,
+        reason="Synthetic test data.",
+    )
+    client.force_login(world.lead)
+    body = client.get(moderate_url(world)).content.decode()
+    prompts = body[body.index('id="C2-prompts"') : body.index('id="C3-heading"')]
+    assert "C2b: " + c2b.text in prompts
+    assert "No restrictive measures for the partner." in prompts
+    assert 'id="case-summary"' in body and world.submitted.pdu.name in body
+    # "Your judgement" and the comment sit under Disagree, revealed only when it is chosen.
+    disagree = body.index('data-app-reveal="C2-disagree-conditional"')
+    conditional = body.index('id="C2-disagree-conditional"')
+    assert disagree < conditional < body.index('name="C2-value"') < body.index('id="C2-comment"')
 
 
 def test_a_double_click_on_record_moderation_records_once(client, framework):
