@@ -7,17 +7,31 @@
 # Slow (see docs/testing.md for how long): not part of CI. Run it niced in the background:
 #   nice -n 19 scripts/mutation.sh > /tmp/mutation.log 2>&1 &
 #
-#   MUTATION_PATHS         comma-separated files to mutate (default: the scoring engine)
-#   MUTATION_TESTS         the tests run against each mutant (default: the scoring tests)
+#   MUTATION_FILES         space-separated files to mutate, in this order (default: the engine)
 #   MUTATION_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/dipp_mutation_$USER
 #   MUTATION_OUT           where the results go (default: mutation-results.txt here)
+#   DIPP_MODEL_EXAMPLES    examples of the model-based test per mutant (default 25)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 bin/setup-venv requirements-dev.txt
-paths="${MUTATION_PATHS:-scoring/arithmetic.py,scoring/selectors.py,scoring/presenters.py,scoring/agreement.py}"
-tests="${MUTATION_TESTS:-scoring/tests/test_arithmetic.py scoring/tests/test_handworked_scores.py scoring/tests/test_scores_model_based.py scoring/tests/test_services_and_presenters.py scoring/tests/test_moderation_and_scores_pages.py}"
+files="${MUTATION_FILES:-scoring/arithmetic.py scoring/selectors.py scoring/presenters.py scoring/agreement.py}"
 out="${MUTATION_OUT:-$root/mutation-results.txt}"
+
+# The tests that can kill a mutant of each file, fastest first (-x stops at the first failure).
+tests_for() {
+  local t=scoring/tests
+  case "$1" in
+    scoring/arithmetic.py) echo "$t/test_arithmetic.py $t/test_handworked_scores.py" ;;
+    scoring/selectors.py) echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" ;;
+    scoring/presenters.py)
+      echo "$t/test_handworked_scores.py $t/test_services_and_presenters.py" \
+        "$t/test_moderation_and_scores_pages.py" ;;
+    scoring/agreement.py) echo "$t/test_arithmetic.py $t/test_moderation_and_scores_pages.py" ;;
+    *) echo "$t" ;;
+  esac
+}
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/dipp-mutation.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 git archive HEAD | tar -x -C "$work"
@@ -26,23 +40,29 @@ cd "$work"
 export DATABASE_URL="${MUTATION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dipp_mutation_${USER:-$(id -un)}}"
 export DJANGO_SETTINGS_MODULE=config.settings.test
 export DIPP_SHARED_DIR="${DIPP_SHARED_DIR:-$root/../shared}"
-# --reuse-db: the test database is made once, not once per mutant; -x: the first failing test
-# kills the mutant.
-runner=".venv/bin/pytest -x -q -p no:cacheprovider --reuse-db -m 'not browser' $tests"
-started=$(date +%s)
-echo "Mutating $paths; tests: $tests"
-# mutmut exits non-zero when any mutant survives; the results below say which.
-.venv/bin/mutmut run --paths-to-mutate "$paths" --tests-dir scoring/tests --runner "$runner" \
-  --no-progress || true
-elapsed=$(($(date +%s) - started))
+export DIPP_MODEL_EXAMPLES="${DIPP_MODEL_EXAMPLES:-25}"
 {
-  echo "mutmut 2.5.1 on $paths"
-  echo "tests: $tests"
-  echo "commit: $(git -C "$root" rev-parse --short HEAD)  took: ${elapsed}s"
-  .venv/bin/mutmut results || true
-  for id in $(.venv/bin/mutmut result-ids survived 2>/dev/null); do
-    echo "--- surviving mutant $id"
-    .venv/bin/mutmut show "$id" || true
-  done
+  echo "mutmut 2.5.1, commit $(git -C "$root" rev-parse --short HEAD)"
 } > "$out"
-echo "Results in $out (took ${elapsed}s)"
+for file in $files; do
+  tests="$(tests_for "$file")"
+  # --reuse-db: the test database is made once, not once per mutant.
+  runner=".venv/bin/pytest -x -q -p no:cacheprovider --reuse-db -m 'not browser' $tests"
+  started=$(date +%s)
+  echo "== $file; tests: $tests ($(date -u +%H:%M:%S))"
+  # mutmut exits non-zero when any mutant survives; the results below say which.
+  .venv/bin/mutmut run --paths-to-mutate "$file" --tests-dir scoring/tests --runner "$runner" \
+    --no-progress || true
+  echo "$file: $(($(date +%s) - started))s; tests: $tests" >> "$out"
+  # Results so far, after each file (the run may be stopped before the last).
+  cp "$out" "$out.partial"
+  {
+    .venv/bin/mutmut results || true
+    for id in $(.venv/bin/mutmut result-ids survived 2>/dev/null); do
+      echo "--- surviving mutant $id"
+      .venv/bin/mutmut show "$id" || true
+    done
+  } >> "$out.partial"
+done
+mv "$out.partial" "$out"
+echo "Results in $out"

@@ -9,6 +9,7 @@ profile changed after answering): the model must ignore them, as the engine must
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 
 import pytest
@@ -105,7 +106,8 @@ def percent_by_hand(yes: int, no: int) -> int | None:
 
 
 @settings(
-    max_examples=100,
+    # scripts/mutation.sh runs fewer: it runs this test once per mutant.
+    max_examples=int(os.environ.get("DIPP_MODEL_EXAMPLES", "100")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
