@@ -32,8 +32,31 @@ tests_for() {
   esac
 }
 
+# Mutants by file and status from mutmut's cache (ok_killed, bad_survived, ...), then the diff
+# of each survivor. Also written when the run is stopped early, so a partial run still reports.
+summary() {
+  [ -f .mutmut-cache ] || return 0
+  {
+    echo "-- mutants by status ($(date -u +%H:%M:%S))"
+    .venv/bin/python - <<'PY'
+import sqlite3
+rows = sqlite3.connect(".mutmut-cache").execute(
+    "SELECT s.filename, m.status, COUNT(*) FROM Mutant m JOIN Line l ON m.line = l.id "
+    "JOIN SourceFile s ON l.sourcefile = s.id GROUP BY 1, 2 ORDER BY 1, 2"
+)
+for filename, status, n in rows:
+    print(f"{filename}\t{status}\t{n}")
+PY
+    for id in $(.venv/bin/mutmut result-ids survived 2>/dev/null); do
+      echo "--- surviving mutant $id"
+      .venv/bin/mutmut show "$id" || true
+    done
+  } >> "$out" 2>&1
+}
+
 work="$(mktemp -d "${TMPDIR:-/tmp}/dipp-mutation.XXXXXX")"
-trap 'rm -rf "$work"' EXIT
+trap 'cd "$work" 2>/dev/null && summary; rm -rf "$work"' EXIT
+trap 'exit 143' TERM INT
 git archive HEAD | tar -x -C "$work"
 ln -s "$root/.venv" "$work/.venv"
 cd "$work"
@@ -53,16 +76,8 @@ for file in $files; do
   # mutmut exits non-zero when any mutant survives; the results below say which.
   .venv/bin/mutmut run --paths-to-mutate "$file" --tests-dir scoring/tests --runner "$runner" \
     --no-progress || true
-  echo "$file: $(($(date +%s) - started))s; tests: $tests" >> "$out"
-  # Results so far, after each file (the run may be stopped before the last).
-  cp "$out" "$out.partial"
-  {
-    .venv/bin/mutmut results || true
-    for id in $(.venv/bin/mutmut result-ids survived 2>/dev/null); do
-      echo "--- surviving mutant $id"
-      .venv/bin/mutmut show "$id" || true
-    done
-  } >> "$out.partial"
+  echo "== $file: $(($(date +%s) - started))s; tests: $tests" >> "$out"
+  summary
 done
-mv "$out.partial" "$out"
+trap 'rm -rf "$work"' EXIT
 echo "Results in $out"
