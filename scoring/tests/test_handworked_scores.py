@@ -45,6 +45,24 @@ def test_overall_figures_are_the_hand_counts(handworked):
     assert {q.code: (counts(q), q.percent) for q in scores.questions} == expected
 
 
+def test_the_exact_percentages_are_the_hand_shares(handworked):
+    scores = inspection_scores(handworked.inspection)
+
+    exact = {q.code: q.exact for q in scores.questions}
+    # 6/8, 3/5, 2/3, 1/2, 2/3, 8/11 as percentages before rounding.
+    assert exact == {
+        "K1": 75.0,
+        "K1a": 60.0,
+        "A1": pytest.approx(66.6667, abs=1e-4),
+        "A1a": 50.0,
+        "S1": pytest.approx(66.6667, abs=1e-4),
+        "S2": pytest.approx(72.7273, abs=1e-4),
+    }
+    # Northam A1a has no relevant case (04 said N/A): no figure at all, not 0.
+    northam = next(g for g in scores.breakdowns["pdu"] if g.group == "NM")
+    assert (northam.question("A1a").exact, northam.question("A1a").interval) == (None, None)
+
+
 # group -> question -> (yes, no, not applicable, unanswered), counted from the table.
 BREAKDOWNS = {
     "pdu": {
