@@ -248,3 +248,66 @@ def test_two_intervals_have_the_known_wilson_ends(handworked):
     assert k1a.interval == pytest.approx((23.07240, 88.23794), abs=1e-4)
     assert interval_text(k1a) == "23–88%"
     assert base_text(k1a) == "3 of 5 relevant cases"
+
+
+def test_every_group_and_question_is_labelled_and_looked_up(handworked):
+    scores = inspection_scores(handworked.inspection)
+
+    labels = {d: [(g.group, g.label) for g in groups] for d, groups in scores.breakdowns.items()}
+    assert labels == {
+        "pdu": [("EL", "Eastleigh"), ("NM", "Northam"), ("WB", "Westbury")],
+        "mappa": [
+            ("not_eligible", "Not MAPPA eligible"),
+            ("eligible", "MAPPA eligible (all levels)"),
+            ("level_1", "MAPPA level 1"),
+            ("level_2", "MAPPA level 2"),
+            ("level_3", "MAPPA level 3"),
+        ],
+        "rosh": [
+            ("low", "Low"),
+            ("medium", "Medium"),
+            ("high_very_high", "High/very high"),
+            ("not_assessed", "Not assessed"),
+        ],
+    }
+    assert [r.label for r in scores.profile["rosh"]] == [label for _, label in labels["rosh"]]
+    assert [r.label for r in scores.profile["mappa"]] == [label for _, label in labels["mappa"]]
+    # In framework order, with the framework's wording; prompts name their key question.
+    assert [(q.code, q.kind, q.parent, q.text) for q in scores.questions] == [
+        ("K1", "key", None, "Was the plan sufficient?"),
+        ("K1a", "prompt", "K1", "Did the plan address risk?"),
+        ("A1", "key", None, "Was contact resumed safely?"),
+        ("A1a", "prompt", "A1", "Was the victim consulted?"),
+        ("S1", "supplementary", None, "Was the court report accurate?"),
+        ("S2", "supplementary", None, "Was the record up to date?"),
+    ]
+    assert [q.code for q in scores.key_questions] == ["K1", "A1"]
+    # Every question accounts for every case of the group, one way or another.
+    assert {q.cases for q in scores.questions} == {12}
+    assert {q.cases for q in scores.breakdowns["pdu"][1].questions} == {5}  # Northam
+    assert scores.question("K1a").relevant == 5
+    assert scores.breakdowns["rosh"][3].question("A1").yes == 1  # not assessed: 04
+    assert scores.profile_row("mappa", "level_2").cases == 1  # 06
+    assert scores.profile_row("rosh", "medium").cases == 4  # 02 06 08 11
+    with pytest.raises(KeyError):
+        scores.question("C1")
+    with pytest.raises(KeyError):
+        scores.profile_row("rosh", "extreme")
+
+
+def test_an_inspection_without_answers_counts_every_applicable_case_unanswered(handworked):
+    from cases.models import Answer
+
+    Answer.objects.filter(case__inspection=handworked.inspection).delete()
+    scores = inspection_scores(handworked.inspection)
+
+    # 9 core cases, 3 adjusted, 5 with court work now (01 03 06 09 11), 12 in all.
+    assert {q.code: counts(q) for q in scores.questions} == {
+        "K1": (0, 0, 3, 9),
+        "K1a": (0, 0, 3, 9),
+        "A1": (0, 0, 9, 3),
+        "A1a": (0, 0, 9, 3),
+        "S1": (0, 0, 7, 5),
+        "S2": (0, 0, 0, 12),
+    }
+    assert {q.percent for q in scores.questions} == {None}

@@ -169,6 +169,11 @@ def test_engine_figures_equal_a_naive_count(cases, pdu_order):
                 assert group.cases == len(members), (dimension, key)
                 assert engine(group) == expected.get((dimension, key), empty), (dimension, key)
         assert [g.label for g in scores.breakdowns["pdu"]] == sorted(PDU_NAMES)
+        for table, rows in scores.profile.items():
+            for row in rows:
+                members = [c for c in cases if (table, row.group) in naive_groups(c)]
+                assert (row.cases, row.total) == (len(members), len(cases)), (table, row.group)
+                assert row.percent == percent_by_hand(len(members), len(cases) - len(members))
         transaction.set_rollback(True)
 
 
