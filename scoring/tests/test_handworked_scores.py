@@ -311,3 +311,18 @@ def test_an_inspection_without_answers_counts_every_applicable_case_unanswered(h
         "S2": (0, 0, 0, 12),
     }
     assert {q.percent for q in scores.questions} == {None}
+
+
+def test_the_figures_cannot_be_changed_after_the_count(handworked):
+    """Presenters and templates place the figures; none may alter one on its way to a page."""
+    import dataclasses
+
+    scores = inspection_scores(handworked.inspection)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scores.question("K1").yes = 7
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scores.breakdowns["pdu"][0].cases = 5
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scores.profile["rosh"][0].cases = 4
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        scores.cases = 13
