@@ -11,6 +11,7 @@ from rest_framework.test import APIClient
 from demo.loader import FRAMEWORK_FILE, demo_load
 from inspections.models import Framework
 from inspections.services import framework_load_file
+from scoring.tests.handworked import Handworked, handworked_build
 
 ROOT = Path(__file__).resolve().parent
 # CI lays shared/ beside the clone; DIPP_SHARED_DIR points elsewhere when it is not.
@@ -27,6 +28,13 @@ def framework(db) -> Framework:
 def demo(db):
     """The South West 2025 demo inspection, loaded exactly as `manage.py load_demo` does."""
     return demo_load().inspection
+
+
+@pytest.fixture
+def handworked(db) -> Handworked:
+    """The hand-worked inspection (scoring/tests/handworked.py): twelve cases, every figure
+    worked out by hand in scoring/tests/test_handworked_scores.py."""
+    return handworked_build()
 
 
 @pytest.fixture

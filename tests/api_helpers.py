@@ -1,5 +1,6 @@
 """Shared set-up of the API tests: the roles of the permission matrix, as authenticated
-clients of the demo inspection (South West 2025)."""
+clients of any inspection that has a lead and at least one case (the demo, the hand-worked
+inspection, ...)."""
 
 from __future__ import annotations
 
@@ -27,21 +28,24 @@ def session_client(user: Any) -> APIClient:
     return client
 
 
-def other_inspection(demo: Inspection) -> Inspection:
-    return InspectionFactory(framework=demo.framework, region=demo.region, slug="elsewhere-2025")
+def other_inspection(inspection: Inspection) -> Inspection:
+    return InspectionFactory(
+        framework=inspection.framework, region=inspection.region, slug="elsewhere-2025"
+    )
 
 
-def role_clients(demo: Inspection) -> dict[str, APIClient]:
-    """One HTTP client per role. The inspector is allocated the demo's first case only."""
-    elsewhere = other_inspection(demo)
-    lead = Membership.objects.get(inspection=demo, role=Membership.Role.LEAD).user
-    inspector = MembershipFactory(inspection=demo, role=Membership.Role.INSPECTOR).user
-    first = demo.cases.order_by("reference").first()
+def role_clients(inspection: Inspection) -> dict[str, APIClient]:
+    """One HTTP client per role of `inspection`. The inspector is allocated its first case
+    only (by reference)."""
+    elsewhere = other_inspection(inspection)
+    lead = Membership.objects.get(inspection=inspection, role=Membership.Role.LEAD).user
+    inspector = MembershipFactory(inspection=inspection, role=Membership.Role.INSPECTOR).user
+    first = inspection.cases.order_by("reference").first()
     assert first is not None
     Case.objects.filter(pk=first.pk).update(inspector=inspector)
-    scoped = api_client_issue(name="Analysts", inspections=[demo])
+    scoped = api_client_issue(name="Analysts", inspections=[inspection])
     other = api_client_issue(name="Another region", inspections=[elsewhere])
-    revoked = api_client_issue(name="Old system", inspections=[demo])
+    revoked = api_client_issue(name="Old system", inspections=[inspection])
     api_client_revoke(client=revoked.client)
     return {
         "anonymous": APIClient(),

@@ -28,3 +28,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+# Two test runs may share one Redis database: each run's worker tests give every key a prefix of
+# their own (kombu's global_keyprefix), so neither takes the other's tasks nor deletes its keys.
+CELERY_TEST_KEYPREFIX = env("CELERY_TEST_KEYPREFIX", default="")
+if CELERY_TEST_KEYPREFIX:
+    CELERY_BROKER_TRANSPORT_OPTIONS["global_keyprefix"] = CELERY_TEST_KEYPREFIX

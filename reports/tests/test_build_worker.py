@@ -1,15 +1,18 @@
 """The report built through a real Celery worker and Redis, started by the test run.
 
 The worker is `celery -A config worker`, a separate process on the pytest test database
-(transactional_db, so it sees committed rows) and Redis database 5. The page that starts the
-build is the lead's own; the PDF is read back as text and rendered to PNG pages under
-test-artifacts/report/ for a person to look at.
+(transactional_db, so it sees committed rows) and the Redis database of REPORT_TEST_BROKER_URL,
+else REDIS_URL (bin/test exports it). Every key this run writes there carries a prefix of its own
+(CELERY_TEST_KEYPREFIX), and only those keys are deleted, so two runs on one Redis do not
+interfere. The page that starts the build is the lead's own; the PDF is read back as text and
+rendered to PNG pages under test-artifacts/report/ (REPORT_TEST_ARTIFACTS) for a person to look at.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
@@ -34,8 +37,16 @@ from reports.services import build_dir, media_path
 
 pytestmark = [pytest.mark.celery, pytest.mark.django_db(transaction=True)]
 
-BROKER = os.environ.get("REPORT_TEST_BROKER_URL", "redis://127.0.0.1:6379/5")
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "report"
+BROKER = (
+    os.environ.get("REPORT_TEST_BROKER_URL")
+    or os.environ.get("REDIS_URL")
+    or "redis://127.0.0.1:6379/0"
+)
+# This run's own keys in that database (the worker is given the same prefix).
+KEY_PREFIX = f"dipp-test-{os.getpid()}-{secrets.token_hex(4)}:"
+ARTIFACTS = Path(
+    os.environ.get("REPORT_TEST_ARTIFACTS") or Path(settings.BASE_DIR) / "test-artifacts" / "report"
+)
 BUILD_TIMEOUT = 240
 
 
@@ -52,13 +63,16 @@ def _database_url() -> str:
 class Worker:
     """A `celery -A config worker` subprocess in its own process group."""
 
-    def __init__(self, log: Path, **env: str) -> None:
+    def __init__(self, log: Path, module: list[str] | None = None, **env: str) -> None:
         self.log = log
+        # The program: the project's worker, or a test's variant of it (gated_worker).
+        self.module = module or ["celery", "-A", "config"]
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": _database_url(),
             "CELERY_TEST_BROKER_URL": BROKER,
+            "CELERY_TEST_KEYPREFIX": KEY_PREFIX,
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             **env,
         }
@@ -70,9 +84,7 @@ class Worker:
                 [
                     sys.executable,
                     "-m",
-                    "celery",
-                    "-A",
-                    "config",
+                    *self.module,
                     "worker",
                     "--pool=prefork",
                     "--concurrency=1",
@@ -80,7 +92,7 @@ class Worker:
                     "--without-gossip",
                     "--without-mingle",
                     "--without-heartbeat",
-                    "--hostname=report-test@%h",
+                    f"--hostname=report-test-{os.getpid()}@%h",
                 ],
                 cwd=settings.BASE_DIR,
                 env=self.env,
@@ -107,8 +119,16 @@ class Worker:
 def _sending_to(broker: str) -> Iterator[None]:
     """Make this process send tasks to the real broker instead of running them eagerly."""
     conf = celery_app.conf
-    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
-    conf.update(broker_url=broker, task_always_eager=False)
+    saved = {
+        "broker_url": conf.broker_url,
+        "task_always_eager": conf.task_always_eager,
+        "broker_transport_options": conf.broker_transport_options,
+    }
+    conf.update(
+        broker_url=broker,
+        task_always_eager=False,
+        broker_transport_options={**conf.broker_transport_options, "global_keyprefix": KEY_PREFIX},
+    )
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
     try:
@@ -128,18 +148,25 @@ def broker() -> Iterator[str]:
         client.ping()
     except redis.exceptions.ConnectionError as exc:
         pytest.fail(f"Redis is needed at {BROKER} for the worker tests: {exc}")
-    client.flushdb()  # database 5 is the report tests' own: no message of an earlier run
+    _delete_own_keys(client)
     with _sending_to(BROKER):
         yield BROKER
-    client.flushdb()
+    _delete_own_keys(client)
+
+
+def _delete_own_keys(client: redis.Redis) -> None:
+    """Delete this run's keys only: another run (or another program) may share the database."""
+    keys = list(client.scan_iter(match=f"{KEY_PREFIX}*", count=500))
+    if keys:
+        client.delete(*keys)
 
 
 @pytest.fixture
 def start_worker(tmp_path, broker) -> Iterator[Callable[..., Worker]]:
     workers: list[Worker] = []
 
-    def start(**env: str) -> Worker:
-        worker = Worker(tmp_path / f"worker-{len(workers) + 1}.log", **env)
+    def start(module: list[str] | None = None, **env: str) -> Worker:
+        worker = Worker(tmp_path / f"worker-{len(workers) + 1}.log", module, **env)
         worker.start()
         workers.append(worker)
         return worker
@@ -192,7 +219,7 @@ PUBLISHED_FIGURES = [
 
 
 def test_the_demo_report_builds_through_a_real_worker_and_prints_every_published_figure(
-    demo, lead_client, start_worker, report_text
+    demo, lead_client, start_worker, report_text, tmp_path
 ):
     worker = start_worker()
     response = lead_client.post(reverse("report-build-start", args=[demo.slug]))
@@ -246,34 +273,59 @@ def test_the_demo_report_builds_through_a_real_worker_and_prints_every_published
     assert build.data_sha256 in text.replace(" ", "")  # the manifest, wrapped or not
     assert len(PdfReader(pdf_path).pages) >= 8
 
-    # The pages as a person sees them.
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*"):
-        old.unlink()
-    shutil.copyfile(pdf_path, ARTIFACTS / f"{demo.slug}.pdf")
+    # The pages as a person sees them: rendered in this test's own folder, then put in place.
+    rendered = tmp_path / "artifacts"
+    rendered.mkdir()
+    shutil.copyfile(pdf_path, rendered / f"{demo.slug}.pdf")
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "70", str(pdf_path), str(ARTIFACTS / "page")], check=True
+        ["pdftoppm", "-png", "-r", "70", str(pdf_path), str(rendered / "page")], check=True
     )
-    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    pages = sorted(rendered.glob("page-*.png"))
     assert len(pages) == len(PdfReader(pdf_path).pages)
     assert all(p.stat().st_size > 5_000 for p in pages)
+    _publish_artifacts(rendered)
+
+
+def _publish_artifacts(rendered: Path) -> None:
+    """Swap the rendered folder in for the last run's, by renames: a run beside this one sees
+    either folder whole, and the last to finish wins."""
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    incoming = ARTIFACTS.parent / f".{ARTIFACTS.name}-{KEY_PREFIX.strip(':')}"
+    shutil.copytree(rendered, incoming)
+    outgoing = ARTIFACTS.parent / f".{ARTIFACTS.name}-old-{KEY_PREFIX.strip(':')}"
+    try:
+        if ARTIFACTS.exists():
+            ARTIFACTS.rename(outgoing)
+        incoming.rename(ARTIFACTS)
+    except OSError:
+        # Another run put its pages in place at the same moment: keep theirs.
+        shutil.rmtree(incoming, ignore_errors=True)
+    shutil.rmtree(outgoing, ignore_errors=True)
 
 
 def test_a_worker_killed_mid_build_leaves_no_partial_file_and_the_build_is_retried(
-    demo, lead, start_worker
+    demo, lead, start_worker, tmp_path
 ):
     from reports.services import build_start
 
-    # A short visibility timeout so the dead worker's task comes back within seconds.
-    first = start_worker(CELERY_VISIBILITY_TIMEOUT="3")
-    build = build_start(inspection=demo, by=lead)
-    build = _wait_for(
-        build.pk,
-        lambda b: b.step == ReportBuild.Step.PDF or not b.in_progress,
-        first,
-        BUILD_TIMEOUT,
+    # The first worker's PDF step signals that it has begun and then waits for a release that
+    # never comes (reports/tests/gated_worker.py): the kill lands mid-PDF, however quick the
+    # rendering. A short visibility timeout brings the dead worker's task back in seconds.
+    started = tmp_path / "pdf-started"
+    first = start_worker(
+        ["reports.tests.gated_worker"],
+        CELERY_VISIBILITY_TIMEOUT="3",
+        REPORT_TEST_PDF_STARTED=str(started),
+        REPORT_TEST_PDF_RELEASE=str(tmp_path / "pdf-release-never"),
     )
-    assert build.status == ReportBuild.Status.RUNNING, "killed while writing the PDF"
+    build = build_start(inspection=demo, by=lead)
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while not started.exists():
+        if time.monotonic() > deadline or first.process.poll() is not None:
+            pytest.fail(f"The PDF step never began; worker log:\n{first.output()}")
+        time.sleep(0.05)
+    build = ReportBuild.objects.get(pk=build.pk)
+    assert (build.status, build.step) == (ReportBuild.Status.RUNNING, ReportBuild.Step.PDF)
     first.kill(signal.SIGKILL)
 
     folder = media_path(build_dir(build))
@@ -281,11 +333,8 @@ def test_a_worker_killed_mid_build_leaves_no_partial_file_and_the_build_is_retri
     assert killed.status == ReportBuild.Status.RUNNING
     assert killed.attempts == 1
     assert killed.pdf_file == ""
-    pdf = folder / "report.pdf"
-    # Nothing half-written under a final name: the PDF is absent, or (had the kill come just
-    # after its rename) whole.
-    if pdf.exists():
-        assert pdf.read_bytes().rstrip().endswith(b"%%EOF")
+    # Killed before the PDF was written: nothing under its final name, no partial file left.
+    assert sorted(p.name for p in folder.iterdir()) == ["report.html"]
     html = folder / "report.html"
     assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
 
@@ -293,5 +342,8 @@ def test_a_worker_killed_mid_build_leaves_no_partial_file_and_the_build_is_retri
     done = _wait_for(build.pk, lambda b: not b.in_progress, second, BUILD_TIMEOUT)
     assert done.status == ReportBuild.Status.SUCCEEDED, done.error or second.output()
     assert done.attempts == 2
+    # The queue this run used is its own: kombu's bindings sit under this run's prefix.
+    own = redis.Redis.from_url(BROKER)
+    assert list(own.scan_iter(match=f"{KEY_PREFIX}_kombu.binding.*"))
     assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.pdf"]
     assert len(PdfReader(media_path(done.pdf_file)).pages) >= 8

@@ -12,7 +12,6 @@ import pytest
 from cases.models import Answer
 from cases.tests.factories import CaseFactory
 from inspections.models import PDU, Membership
-from scoring.selectors import inspection_scores
 from tests.api_helpers import role_clients
 
 pytestmark = pytest.mark.django_db
@@ -86,23 +85,52 @@ def test_the_answers_xlsx_holds_the_same_table_as_the_csv(demo):
     assert [[as_text(v) for v in row] for row in from_xlsx] == from_csv
 
 
-def test_the_scores_exports_are_the_scoring_engines_figures(demo):
-    lead = role_clients(demo)["lead"]
-    header, *rows = csv_rows(lead.get(f"{EXPORTS}/scores.csv"))
-    scores = inspection_scores(demo)
+def test_the_scores_exports_are_the_hand_counts(handworked):
+    """The hand-worked inspection (counts in scoring/tests/test_handworked_scores.py)."""
+    exports = "/api/v1/inspections/handworked-2025/exports"
+    lead = role_clients(handworked.inspection)["lead"]
+    response = lead.get(f"{exports}/scores.csv")
+    assert 'filename="handworked-2025-scores.csv"' in response["Content-Disposition"]
+    header, *rows = csv_rows(response)
+    # Overall plus 3 PDUs, 5 MAPPA groups and 4 RoSH groups, for each of the 6 questions.
+    assert len(rows) == (1 + 3 + 5 + 4) * 6
     table = {(r[0], r[1], r[4]): dict(zip(header, r, strict=True)) for r in rows}
-    groups = 1 + sum(len(groups) for groups in scores.breakdowns.values())
-    assert len(rows) == groups * len(scores.questions)
-    for q in scores.questions:
-        row = table[("all", "all", q.code)]
-        assert (int(row["yes"]), int(row["relevant"])) == (q.yes, q.relevant)
-        assert row["percent"] == ("" if q.percent is None else str(q.percent))
-    high = next(g for g in scores.breakdowns["rosh"] if g.group == "high_very_high")
-    c1 = table[("rosh", "high_very_high", "C1")]
-    assert int(c1["yes"]) == high.question("C1").yes
-    xlsx = xlsx_rows(lead.get(f"{EXPORTS}/scores.xlsx"))
+    fields = ("label", "group_cases", "yes", "no", "not_applicable", "unanswered", "percent")
+
+    def figures(breakdown: str, group: str, code: str) -> tuple[str, ...]:
+        return tuple(table[(breakdown, group, code)][f] for f in fields)
+
+    # K1a: yes 01 09 10, no 03 06, explicit N/A 02 08 + 3 adjusted, unanswered 05 12.
+    assert figures("all", "all", "K1a") == ("All cases", "12", "3", "2", "5", "2", "60")
+    assert table[("all", "all", "K1a")]["ci_low"] == "23.07"
+    assert table[("all", "all", "K1a")]["ci_high"] == "88.24"
+    # Each PDU row carries its own PDU's counts (S2: 06 08 09 yes, 07 no; 01 02 04 yes, 03 no,
+    # 05 unanswered; 11 12 yes, 10 no).
+    assert figures("pdu", "EL", "S2") == ("Eastleigh", "4", "3", "1", "0", "0", "75")
+    assert figures("pdu", "NM", "S2") == ("Northam", "5", "3", "1", "0", "1", "75")
+    assert figures("pdu", "WB", "S2") == ("Westbury", "3", "2", "1", "0", "0", "67")
+    # Eastleigh K1a: yes 09, no 06, N/A 08 + 07 adjusted.
+    assert figures("pdu", "EL", "K1a") == ("Eastleigh", "4", "1", "1", "2", "0", "50")
+    # S1 out of scope for 08 now (its old Yes not counted); N/A 03 + 02 04 05 in Northam.
+    assert figures("pdu", "NM", "S1") == ("Northam", "5", "1", "0", "4", "0", "100")
+    # MAPPA level 3 is 07 (adjusted): A1 no; RoSH not assessed 04 12: A1 yes 04.
+    assert figures("mappa", "level_3", "A1") == ("MAPPA level 3", "1", "0", "1", "0", "0", "0")
+    assert figures("rosh", "not_assessed", "A1") == ("Not assessed", "2", "1", "0", "1", "0", "100")
+    # A group with no relevant case has no percentage, not 0 (Northam A1a: only 04's N/A).
+    assert figures("pdu", "NM", "A1a")[-1] == ""
+    xlsx = xlsx_rows(lead.get(f"{exports}/scores.xlsx"))
     assert xlsx[0] == header
     assert len(xlsx) == len(rows) + 1
+    by_key = {(r[0], r[1], r[4]): r for r in xlsx[1:]}
+    assert by_key[("pdu", "WB", "S2")][8:14] == [2, 1, 0, 0, 3, 67]
+
+
+def test_the_scores_export_covers_every_demo_group(demo):
+    lead = role_clients(demo)["lead"]
+    _header, *rows = csv_rows(lead.get(f"{EXPORTS}/scores.csv"))
+    questions = demo.framework.questions.count()
+    pdus = demo.region.pdus.count()
+    assert len(rows) == (1 + pdus + 5 + 4) * questions
 
 
 def test_text_a_spreadsheet_would_run_as_a_formula_is_neutralised(demo):

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from inspections.models import Inspection, Membership
 from inspections.tests.factories import MembershipFactory, UserFactory
+from tests.api_helpers import role_clients
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +44,51 @@ def test_the_response_keeps_the_published_contract(demo, api_client):
             assert all(set(q) >= QUESTION_FIELDS for q in g["questions"])
     for rows in body["profile"].values():
         assert all({"group", "cases", "percent"} <= set(r) for r in rows)
-    c1 = next(q for q in body["questions"] if q["code"] == "C1")
-    assert c1["ci_low"] < c1["percent"] < c1["ci_high"]
+
+
+def test_the_scores_of_the_handworked_inspection_are_its_hand_counts(handworked):
+    """Counts by hand in scoring/tests/test_handworked_scores.py (cases named 01-12 there)."""
+    client = role_clients(handworked.inspection)["client"]
+    body = client.get(url("handworked-2025")).json()
+    assert (body["inspection"], body["cases"]) == ("handworked-2025", 12)
+    questions = {q["code"]: q for q in body["questions"]}
+    fields = ("yes", "no", "not_applicable", "unanswered", "relevant", "percent")
+    # K1: yes 01 03 05 08 09 10, no 02 06, adjusted 04 07 11, unanswered 12. 6 of 8.
+    assert tuple(questions["K1"][f] for f in fields) == (6, 2, 3, 1, 8, 75)
+    # Wilson 95% for 6 of 8: 40.92747-92.85210 (R binom.confint(6, 8, method = "wilson")).
+    assert (questions["K1"]["exact"], questions["K1"]["ci_low"], questions["K1"]["ci_high"]) == (
+        75.0,
+        40.93,
+        92.85,
+    )
+    # K1a: yes 01 09 10, no 03 06, explicit N/A 02 08 (+3 adjusted), unanswered 05 12. 3 of 5;
+    # Wilson 23.07240-88.23794.
+    assert tuple(questions["K1a"][f] for f in fields) == (3, 2, 5, 2, 5, 60)
+    assert (questions["K1a"]["ci_low"], questions["K1a"]["ci_high"]) == (23.07, 88.24)
+    # No relevant case in a group: null, not zero (Northam: A1a's only answer is N/A, 04).
+    northam = next(g for g in body["breakdowns"]["pdu"] if g["group"] == "NM")
+    a1a = next(q for q in northam["questions"] if q["code"] == "A1a")
+    assert (a1a["relevant"], a1a["percent"], a1a["ci_low"]) == (0, None, None)
+    # PDU rows by name, each with its own figures (K1a: 09 of 06 09; 01 of 01 03; 10 of 10).
+    pdu_rows = [
+        (g["group"], g["label"], g["cases"], k1a["yes"], k1a["relevant"])
+        for g in body["breakdowns"]["pdu"]
+        for k1a in g["questions"]
+        if k1a["code"] == "K1a"
+    ]
+    assert pdu_rows == [
+        ("EL", "Eastleigh", 4, 1, 2),
+        ("NM", "Northam", 5, 1, 2),
+        ("WB", "Westbury", 3, 1, 1),
+    ]
+    mappa = {r["group"]: (r["cases"], r["percent"]) for r in body["profile"]["mappa"]}
+    assert mappa == {
+        "not_eligible": (8, 67),
+        "eligible": (4, 33),
+        "level_1": (2, 17),
+        "level_2": (1, 8),
+        "level_3": (1, 8),
+    }
 
 
 def test_an_inspection_without_cases_scores_null_not_zero(framework, api_client):

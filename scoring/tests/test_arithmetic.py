@@ -52,9 +52,23 @@ def test_it_has_no_percentage_without_relevant_cases():
 
 
 @pytest.mark.parametrize(("part", "whole"), [(-1, 3), (4, 3), (0, -1)])
-def test_it_refuses_impossible_counts(part, whole):
+@pytest.mark.parametrize("figure", [percent_published, percent_exact, wilson_interval])
+def test_it_refuses_impossible_counts(part, whole, figure):
     with pytest.raises(ValueError, match="0 <= part <= whole"):
-        percent_published(part, whole)
+        figure(part, whole)
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "exact"),
+    [(29, 64, 45.3125), (1, 8, 12.5), (2, 3, 66.66666666666667), (0, 5, 0.0), (5, 5, 100.0)],
+)
+def test_it_gives_the_percentage_before_rounding(part, whole, exact):
+    assert percent_exact(part, whole) == exact
+
+
+def test_the_proportion_is_an_exact_fraction():
+    assert proportion_exact(3, 8) == Fraction(3, 8)
+    assert proportion_exact(2, 6) == Fraction(1, 3)
 
 
 def test_wilson_interval_matches_a_worked_example():

@@ -113,16 +113,27 @@ def test_the_agreement_page_shows_percentage_and_kappa_with_their_bases(client, 
     assert inspector_line.label == "Ann" and inspector_line.cases == 1
 
 
-def test_the_dashboard_shows_the_scoring_engines_figures(client, framework):
+def test_the_dashboard_shows_the_hand_counted_figures(client, handworked):
+    """The hand-worked inspection (counts in scoring/tests/test_handworked_scores.py)."""
+    client.force_login(handworked.lead)
+    body = client.get(reverse("scores-dashboard", args=["handworked-2025"])).content.decode()
+    # K1: 6 of 8 (yes 01 03 05 08 09 10, no 02 06); Wilson 40.9-92.9%.
+    assert "75% (6 of 8; 95% CI 41–93%)" in body
+    # A1, adjusted cases 04 07 11: 2 of 3; Wilson 20.8-93.9%.
+    assert "67% (2 of 3; 95% CI 21–94%)" in body
+    assert "6 of 8 relevant cases" in body
+    assert "<svg" in body and 'role="img"' in body
+
+
+def test_the_dashboard_counts_answers_made_through_the_services(client, framework):
     world = make_world(framework)
     many_cases(world.inspection, 6, world.inspector, answered_by=world.inspector)
     client.force_login(world.lead)
     body = client.get(reverse("scores-dashboard", args=[world.inspection.slug])).content.decode()
-    scores = inspection_scores(world.inspection)
-    for code in KEYS:
-        assert score_sentence(scores.question(code)) in body
-    assert "<svg" in body and 'role="img"' in body
-    assert "4 of 7 relevant cases" in body  # C1: the submitted case and 3 of the 6 said yes
+    # C1: the submitted case said yes, and the 6 new cases alternate yes, no: 4 of 7.
+    assert "4 of 7 relevant cases" in body
+    # 4 of 7 = 57.1%; Wilson 25.0-84.2% (R binom.confint(4, 7, method = "wilson")).
+    assert "57% (4 of 7; 95% CI 25–84%)" in body
 
 
 def test_the_dashboard_puts_the_answer_first_then_what_is_left_then_the_breakdowns(
