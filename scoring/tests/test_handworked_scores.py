@@ -207,7 +207,13 @@ def test_pdu_rows_carry_their_own_pdu_name_and_figures(handworked):
     table = next(t for t in breakdown_tables(scores, ["K1a"]) if t.dimension == "pdu")
     assert table.groups == [("Eastleigh", 4), ("Northam", 5), ("Westbury", 3)]
     # K1a: Eastleigh yes 09 of 06 09; Northam yes 01 of 01 03; Westbury yes 10 of 10.
-    assert table.rows[0][2] == ["50% (1 of 2)", "50% (1 of 2)", "100% (1 of 1)"]
+    cells = [(c.percent, c.base, c.interval, c.small_base) for c in table.rows[0][2]]
+    # Wilson 95% for 1 of 2 is 9.5-90.5%; for 1 of 1, 20.7-100%. Bases under 10 are small.
+    assert cells == [
+        ("50%", "1 of 2", "95% CI 9–91%", True),
+        ("50%", "1 of 2", "95% CI 9–91%", True),
+        ("100%", "1 of 1", "95% CI 21–100%", True),
+    ]
 
 
 def test_the_case_profile_is_the_hand_count(handworked):
