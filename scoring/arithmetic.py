@@ -72,6 +72,58 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     return (low * 100, high * 100)
 
 
+# The benchmarks an inspectorate report names a share by, smallest first.
+PHRASE_BENCHMARKS: tuple[tuple[Fraction, str], ...] = (
+    (Fraction(1, 4), "a quarter"),
+    (Fraction(1, 3), "a third"),
+    (Fraction(1, 2), "half"),
+    (Fraction(2, 3), "two-thirds"),
+    (Fraction(3, 4), "three-quarters"),
+)
+# "just over" / "almost" a benchmark: within this distance of it.
+PHRASE_NEAR = Fraction(1, 40)
+PHRASE_ALMOST_ALL = Fraction(9, 10)
+
+
+def proportion_phrase(part: int, whole: int) -> str:
+    """part / whole in the words a report uses ("fewer than half", "just over two-thirds").
+
+    Exact rational arithmetic, so a share that sits on a boundary (19 of 40 is exactly 1/2 -
+    1/40) always gets the same words. The rule, p = part / whole, first that applies:
+
+    - none (p = 0), all (p = 1), almost all (p >= 9/10);
+    - a benchmark's name when p equals it (1/4, 1/3, 1/2, 2/3, 3/4);
+    - "just over" b when b < p <= b + 1/40, "almost" b when b - 1/40 <= p < b;
+    - below a half: "fewer than" the smallest benchmark above p;
+      above a half: "over" the largest benchmark below p.
+
+    Raises ValueError for no base (whole is zero) or impossible counts.
+    """
+    _check_counts(part, whole)
+    if whole == 0:
+        raise ValueError("There is no proportion of nothing (the whole is zero).")
+    p = Fraction(part, whole)
+    if p == 0:
+        return "none"
+    if p == 1:
+        return "all"
+    if p >= PHRASE_ALMOST_ALL:
+        return "almost all"
+    for benchmark, name in PHRASE_BENCHMARKS:
+        if p == benchmark:
+            return name
+    for benchmark, name in PHRASE_BENCHMARKS:
+        if benchmark < p <= benchmark + PHRASE_NEAR:
+            return f"just over {name}"
+        if benchmark - PHRASE_NEAR <= p < benchmark:
+            return f"almost {name}"
+    if p < Fraction(1, 2):
+        above = next(name for benchmark, name in PHRASE_BENCHMARKS if benchmark > p)
+        return f"fewer than {above}"
+    below = [name for benchmark, name in PHRASE_BENCHMARKS if benchmark < p][-1]
+    return f"over {below}"
+
+
 def percent_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Share of double-marked judgements where both markers agreed, as a percentage."""
     if not pairs:
