@@ -152,6 +152,41 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
+def gwet_ac1(
+    pairs: Sequence[tuple[str, str]], categories: Sequence[str] | None = None
+) -> float | None:
+    """Gwet's AC1 for two markers' judgements of the same items.
+
+    Like kappa it corrects agreement for chance, but its chance agreement,
+    sum over categories of pi_k (1 - pi_k) / (q - 1) with pi_k the markers' mean share of
+    category k, is small when nearly every answer is the same. So AC1 stays near the
+    percentage agreement where kappa collapses (the "kappa paradox": 95% agreement on a
+    question almost always answered Yes can give a kappa near zero).
+
+    `categories` is the rating scale (q categories); by default the categories used. Returns
+    None with no pairs, or when the scale has fewer than two categories.
+    """
+    if not pairs:
+        return None
+    scale = set(categories) if categories is not None else set()
+    scale |= {c for pair in pairs for c in pair}
+    q = len(scale)
+    if q < 2:
+        return None
+    n = len(pairs)
+    observed = Fraction(sum(1 for first, second in pairs if first == second), n)
+    chance = Fraction(0)
+    for category in scale:
+        share = Fraction(
+            sum(1 for f, _ in pairs if f == category) + sum(1 for _, s in pairs if s == category),
+            2 * n,
+        )
+        chance += share * (1 - share)
+    chance /= q - 1
+    # chance <= (q - 1) / q / (q - 1) = 1 / q < 1 for q >= 2, so the division is safe.
+    return float((observed - chance) / (1 - chance))
+
+
 def _check_counts(part: int, whole: int) -> None:
     if part < 0 or whole < 0 or part > whole:
         raise ValueError(f"Counts must satisfy 0 <= part <= whole (got {part} of {whole}).")

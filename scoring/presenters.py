@@ -184,6 +184,7 @@ class AgreementLine:
     agreed: int
     percent: str
     kappa: str
+    ac1: str
 
 
 def agreement_line(row: AgreementRow) -> AgreementLine:
@@ -201,4 +202,9 @@ def agreement_line(row: AgreementRow) -> AgreementLine:
             if kappa is None
             else f"{kappa:.2f}".replace("-", "−")  # a true minus sign reads better
         ),
+        ac1=_coefficient(row.ac1),
     )
+
+
+def _coefficient(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}".replace("-", "−")

@@ -424,6 +424,7 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/exports/answers.csv": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/answers.xlsx": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/scores/": [Row("get", API_READ)],
+    "api/v1/inspections/<slug:slug>/agreement/": [Row("get", API_LEAD_READ)],
     "api/v1/inspections/<slug:slug>/exports/scores.csv": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/scores.xlsx": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/report/builds/": [

@@ -63,3 +63,31 @@ class InspectionScoresSerializer(serializers.Serializer):
     questions = QuestionScoreSerializer(many=True)
     breakdowns = BreakdownsSerializer()
     profile = ProfileSerializer()
+
+
+class AgreementRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The question code, the marker's username, or 'all'.")
+    label = serializers.CharField()
+    cases = serializers.IntegerField(help_text="Double-marked cases.")
+    judgements = serializers.IntegerField(help_text="Pairs of judgements compared.")
+    agreed = serializers.IntegerField()
+    percent = serializers.IntegerField(
+        source="percent_published",
+        allow_null=True,
+        help_text="Percentage agreement, published rounding; null with no pairs.",
+    )
+    kappa = serializers.FloatField(
+        allow_null=True,
+        help_text="Cohen's kappa; null with no pairs or when both markers used one answer.",
+    )
+    ac1 = serializers.FloatField(
+        allow_null=True,
+        help_text="Gwet's AC1 on the Yes/No scale; stays meaningful when nearly every answer "
+        "is the same, where kappa falls towards zero. Null with no pairs.",
+    )
+
+
+class AgreementSerializer(serializers.Serializer):
+    by_question = AgreementRowSerializer(many=True)
+    by_inspector = AgreementRowSerializer(many=True)
+    overall = AgreementRowSerializer()

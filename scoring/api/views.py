@@ -12,8 +12,9 @@ from rest_framework.views import APIView
 from api import schema
 from api.views import ExportView
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
-from inspections.access import standing_get
-from scoring.api.serializers import InspectionScoresSerializer
+from inspections.access import require_lead, standing_get
+from scoring.agreement import inspection_agreement
+from scoring.api.serializers import AgreementSerializer, InspectionScoresSerializer
 from scoring.exports import scores_rows
 from scoring.selectors import inspection_scores
 
@@ -35,6 +36,24 @@ class InspectionScoresView(APIView):
         inspection = standing_get(request.user, slug).inspection
         scores = inspection_scores(inspection)
         return Response(InspectionScoresSerializer(scores).data)
+
+
+class AgreementView(APIView):
+    """Moderation agreement (the lead's): percentage, Cohen's kappa and Gwet's AC1 per key
+    question, per inspector and overall, over each double-marked case's first moderation."""
+
+    @extend_schema(
+        responses={
+            200: schema.ok(AgreementSerializer, "Agreement per key question and inspector."),
+            **schema.READ_ERRORS,
+        },
+        operation_id="inspection_agreement",
+        tags=["scores"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        standing = standing_get(request.user, slug)
+        require_lead(standing, "see moderation agreement")
+        return Response(AgreementSerializer(inspection_agreement(standing.inspection)).data)
 
 
 _SCORES_DESCRIPTION = (
