@@ -124,6 +124,39 @@ def proportion_phrase(part: int, whole: int) -> str:
     return f"over {below}"
 
 
+def difference_interval(x1: int, n1: int, x2: int, n2: int, z: float = Z_95) -> tuple[float, float]:
+    """95% interval for p2 - p1 (then x1 of n1, now x2 of n2), in percentage points.
+
+    Newcombe's hybrid score interval (method 10 of Newcombe 1998, Statistics in Medicine
+    17:873-890), built from each proportion's Wilson interval (l1, u1), (l2, u2):
+
+        low  = (p2 - p1) - sqrt((p2 - l2)^2 + (u1 - p1)^2)
+        high = (p2 - p1) + sqrt((u2 - p2)^2 + (p1 - l1)^2)
+
+    Like Wilson it behaves at small bases and at 0% or 100%, where the simple (Wald)
+    difference interval overshoots or collapses. Raises ValueError without a base.
+    """
+    first = wilson_interval(x1, n1, z)
+    second = wilson_interval(x2, n2, z)
+    if first is None or second is None:
+        raise ValueError("Both proportions need a base (relevant cases) for a difference.")
+    p1, p2 = 100 * x1 / n1, 100 * x2 / n2
+    (l1, u1), (l2, u2) = first, second
+    d = p2 - p1
+    low = d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return (max(-100.0, low), min(100.0, high))
+
+
+def change_words(low: float, high: float) -> str:
+    """What a difference interval lets a report say: a change only when it excludes zero."""
+    if low > 0:
+        return "improved"
+    if high < 0:
+        return "declined"
+    return "no clear change"
+
+
 def percent_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Share of double-marked judgements where both markers agreed, as a percentage."""
     if not pairs:
