@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from scoring.agreement import AgreementRow
 from scoring.arithmetic import percent_published, whole_percent
+from scoring.baseline import BaselineComparison, Comparison
 from scoring.selectors import InspectionScores, QuestionScore
 
 
@@ -208,3 +209,63 @@ def agreement_line(row: AgreementRow) -> AgreementLine:
 
 def _coefficient(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}".replace("-", "−")
+
+
+def _signed(value: float) -> str:
+    whole = whole_percent(value)
+    return "0" if whole == 0 else f"{whole:+d}".replace("-", "−")
+
+
+def change_phrase(comparison: Comparison, *, symbol: bool = False) -> str:
+    """ "up from 22 per cent to 30 per cent (no clear change)": then and now as published, and
+    the words the interval allows."""
+
+    def pct(value: int) -> str:
+        return f"{value}%" if symbol else f"{value} per cent"
+
+    then, now = comparison.then_percent, comparison.now_percent
+    if now > then:
+        moved = f"up from {pct(then)} to {pct(now)}"
+    elif now < then:
+        moved = f"down from {pct(then)} to {pct(now)}"
+    else:
+        moved = f"unchanged at {pct(now)}"
+    return f"{moved} ({comparison.words})"
+
+
+def change_interval(comparison: Comparison) -> str:
+    """The change and its interval, e.g. "+8 points (95% CI -7 to +23)" (true minus signs)."""
+    change = f"{comparison.change:+d}".replace("-", "−") if comparison.change else "0"
+    return f"{change} points (95% CI {_signed(comparison.low)} to {_signed(comparison.high)})"
+
+
+@dataclass(frozen=True)
+class ThenAndNowLine:
+    code: str
+    text: str
+    then: str
+    now: str
+    change: str
+    words: str
+
+
+def then_and_now_lines(
+    scores: InspectionScores, baseline: BaselineComparison
+) -> list[ThenAndNowLine]:
+    """One line per key question compared with the baseline, for the dashboard and report."""
+    lines = []
+    for question in scores.key_questions:
+        c = baseline.get(question.code)
+        if c is None:
+            continue
+        lines.append(
+            ThenAndNowLine(
+                code=c.code,
+                text=question.text,
+                then=f"{c.then_percent}% ({c.then_yes} of {c.then_relevant})",
+                now=f"{c.now_percent}% ({c.now_yes} of {c.now_relevant})",
+                change=change_interval(c),
+                words=c.words,
+            )
+        )
+    return lines

@@ -13,11 +13,13 @@ from django.shortcuts import render
 from cases.selectors import inspection_progress
 from inspections.access import require_lead, standing_get
 from scoring.agreement import inspection_agreement
+from scoring.baseline import baseline_comparison
 from scoring.presenters import (
     agreement_line,
     breakdown_tables,
     key_question_chart,
     score_rows,
+    then_and_now_lines,
 )
 from scoring.selectors import inspection_scores
 
@@ -29,6 +31,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     scores = inspection_scores(access.inspection)
     progress = inspection_progress(access.inspection)
     key_codes = [q.code for q in scores.key_questions]
+    baseline = baseline_comparison(access.inspection, scores)
     return render(
         request,
         "scoring/dashboard.html",
@@ -45,6 +48,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": score_rows(scores.questions),
             "chart": key_question_chart(scores),
             "key_codes": key_codes,
+            "baseline": baseline,
+            "then_and_now": then_and_now_lines(scores, baseline) if baseline else [],
             "breakdowns": breakdown_tables(scores, [q.code for q in scores.questions]),
         },
     )

@@ -57,10 +57,30 @@ class ProfileSerializer(serializers.Serializer):
     mappa = ProfileRowSerializer(many=True)
 
 
+class BaselineFigureSerializer(serializers.Serializer):
+    """A key question then (the baseline) and now, with the change and its 95% interval."""
+
+    source = serializers.CharField(help_text="The baseline: an inspection's title or a report's.")
+    then_yes = serializers.IntegerField()
+    then_relevant = serializers.IntegerField()
+    then_percent = serializers.IntegerField(help_text="As published then, or from the counts.")
+    change = serializers.IntegerField(help_text="Percentage points, now minus then.")
+    low = serializers.FloatField(help_text="95% interval for the change (Newcombe), low end.")
+    high = serializers.FloatField(help_text="95% interval for the change, high end.")
+    words = serializers.CharField(help_text="improved, declined or no clear change")
+
+
+class ScoredQuestionSerializer(QuestionScoreSerializer):
+    baseline = BaselineFigureSerializer(
+        required=False,
+        help_text="Present only when the inspection has a baseline with this question.",
+    )
+
+
 class InspectionScoresSerializer(serializers.Serializer):
     inspection = serializers.SlugField(source="inspection.slug")
     cases = serializers.IntegerField()
-    questions = QuestionScoreSerializer(many=True)
+    questions = ScoredQuestionSerializer(many=True)
     breakdowns = BreakdownsSerializer()
     profile = ProfileSerializer()
 

@@ -14,7 +14,12 @@ from api.views import ExportView
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
 from inspections.access import require_lead, standing_get
 from scoring.agreement import inspection_agreement
-from scoring.api.serializers import AgreementSerializer, InspectionScoresSerializer
+from scoring.api.serializers import (
+    AgreementSerializer,
+    BaselineFigureSerializer,
+    InspectionScoresSerializer,
+)
+from scoring.baseline import baseline_comparison
 from scoring.exports import scores_rows
 from scoring.selectors import inspection_scores
 
@@ -35,7 +40,17 @@ class InspectionScoresView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         inspection = standing_get(request.user, slug).inspection
         scores = inspection_scores(inspection)
-        return Response(InspectionScoresSerializer(scores).data)
+        data = InspectionScoresSerializer(scores).data
+        # Extends the contract: a question compared with a baseline gains `baseline`.
+        baseline = baseline_comparison(inspection, scores)
+        if baseline is not None:
+            for question in data["questions"]:
+                comparison = baseline.get(question["code"])
+                if comparison is not None:
+                    question["baseline"] = BaselineFigureSerializer(
+                        {"source": baseline.label, **vars(comparison)}
+                    ).data
+        return Response(data)
 
 
 class AgreementView(APIView):

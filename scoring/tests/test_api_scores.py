@@ -92,15 +92,22 @@ def _queries_for(slug: str, api_client) -> int:
 
 
 def test_query_count_does_not_grow_with_the_number_of_cases(demo, api_client):
+    from inspections.models import Baseline
+
     call_command("generate_synthetic", slug="big", cases=2000, seed=7)
     admin = UserFactory(username="root", is_superuser=True)
     api_client.force_authenticate(admin)
+    with_baseline = _queries_for(demo.slug, api_client)
+    Baseline.objects.filter(inspection=demo).delete()
     small = _queries_for(demo.slug, api_client)
     big = _queries_for("big", api_client)
     assert Inspection.objects.get(slug="big").cases.count() == 2000
     assert small == big
-    # The fixed number: inspection, questions, PDUs, one grouped scan of cases, one of answers.
-    assert big == 5
+    # The fixed number: inspection, questions, PDUs, one grouped scan of cases, one of answers,
+    # and whether there is a baseline.
+    assert big == 6
+    # With one: its figures, and the earlier inspection's five (whatever its size).
+    assert with_baseline == 6 + 1 + 5
 
 
 def test_agreement_gives_kappa_and_ac1_per_question_and_inspector_to_the_lead(
