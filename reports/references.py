@@ -15,6 +15,7 @@ case data. Syntax, one reference between double braces::
     {{phrase C1}}                   fewer than half   the Yes share in words
     {{phrase S8 no}}                over three-quarters   ... the No share in words
     {{phrase profile.mappa.eligible}}   just over a third   a profile group's share in words
+    {{change C3}}   up from 22 per cent to 30 per cent (no clear change)   against the baseline
 
 Options after the target, in any order: `yes` (the default) / `no` / `relevant` choose what is
 counted; `numerals` keeps one to nine as digits; `capital` capitalises the first letter (for a
@@ -41,11 +42,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from scoring.arithmetic import percent_published, proportion_phrase
+from scoring.presenters import change_phrase
 from scoring.selectors import InspectionScores, QuestionScore
 
 OPEN, CLOSE = "{{", "}}"
 
-KINDS = ("percent", "n_of_m", "count", "share", "phrase")
+KINDS = ("percent", "n_of_m", "count", "share", "phrase", "change")
 COUNT_OPTIONS = ("yes", "no", "relevant")
 STYLE_OPTIONS = ("numerals", "capital", "symbol")
 
@@ -63,6 +65,10 @@ REFERENCE_HELP: tuple[tuple[str, str], ...] = (
     ("{{phrase C1}}", "the Yes share in words: “fewer than half”"),
     ("{{phrase S8 no}}", "the No share in words: “over three-quarters”"),
     ("{{phrase profile.mappa.eligible}}", "a profile group's share in words"),
+    (
+        "{{change C3}}",
+        "against the baseline: “up from 22 per cent to 30 per cent (no clear change)”",
+    ),
     ("… numerals / capital", "keep one to nine as digits / capitalise the first letter"),
 )
 
@@ -169,10 +175,28 @@ def resolve(reference: str, scores: InspectionScores) -> str:
                 raise _Problem(f"phrase gives words, so {option} does not apply")
     numerals = "numerals" in options
     symbol = "symbol" in options
-    text = _resolve(kind, target, what, numerals=numerals, symbol=symbol, scores=scores)
+    if kind == "change":
+        text = _change(target, symbol=symbol, scores=scores)
+    else:
+        text = _resolve(kind, target, what, numerals=numerals, symbol=symbol, scores=scores)
     if "capital" in options:
         text = text[:1].upper() + text[1:]
     return text
+
+
+def _change(target: str, *, symbol: bool, scores: InspectionScores) -> str:
+    question = _question(scores, target)
+    if scores.baseline is None:
+        raise _Problem("this inspection has no baseline to compare with: set one first")
+    comparison = scores.baseline.get(question.code)
+    if comparison is None:
+        if question.kind != "key":
+            raise _Problem(f"only key questions are compared with the baseline, not {target}")
+        raise _Problem(
+            f"the baseline has no figure for {target}, or {target} has no relevant cases yet",
+            awaiting_data=question.relevant == 0,
+        )
+    return change_phrase(comparison, symbol=symbol)
 
 
 def _resolve(

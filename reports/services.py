@@ -36,8 +36,8 @@ from reports.selectors import (
     content_sha256,
     publication_blockers,
     report_problems,
+    report_scores,
 )
-from scoring.selectors import inspection_scores
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ def version_dir(inspection: Inspection, number: int) -> str:
 
 def section_check(*, inspection: Inspection, key: str, body: str) -> list[ReferenceProblem]:
     """Every reference problem of a section's text against the current scores."""
-    return problems_in(body, inspection_scores(inspection), section=dict(Section.choices)[key])
+    return problems_in(body, report_scores(inspection), section=dict(Section.choices)[key])
 
 
 @transaction.atomic
@@ -265,7 +265,7 @@ def _build_create(
     stall = current.stall_reason() if current is not None else None
     if current is not None and stall is None:
         return current, []
-    problems = report_problems(inspection, inspection_scores(inspection))
+    problems = report_problems(inspection, report_scores(inspection))
     if problems:
         raise ValidationError([str(p) for p in problems])
     build = ReportBuild.objects.create(
@@ -409,7 +409,7 @@ def _build_files(build: ReportBuild, directory: str) -> None:
         # (hashing afterwards could stamp new fingerprints on files made from old text).
         data_sha256 = case_data_sha256(inspection)
         narrative_sha256 = content_sha256(inspection)
-        scores = inspection_scores(inspection)
+        scores = report_scores(inspection)
         built_at = timezone.now()
         document = report_document(
             inspection=inspection,
@@ -477,7 +477,7 @@ def report_publish(*, inspection: Inspection, by: AnyUser | None) -> ReportVersi
     locked = (
         Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
     )
-    blockers = publication_blockers(locked, inspection_scores(locked))
+    blockers = publication_blockers(locked, report_scores(locked))
     if blockers:
         raise PublicationBlockedError(blockers)
     build = (

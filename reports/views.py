@@ -24,6 +24,7 @@ from reports.selectors import (
     builds_of,
     publication_checklist,
     report_problems,
+    report_scores,
     sections_of,
     versions_of,
 )
@@ -37,7 +38,6 @@ from reports.services import (
     report_publish,
     section_save,
 )
-from scoring.selectors import inspection_scores
 
 BUILDS_SHOWN = 10
 # As the report heads them: "Regional recommendations", "HMPPS recommendations".
@@ -61,7 +61,7 @@ def _errors(messages_: list[str], href: str = "#") -> list[ErrorLink]:
 
 
 def _overview_context(inspection: Inspection) -> dict[str, object]:
-    scores = inspection_scores(inspection)
+    scores = report_scores(inspection)
     builds = list(builds_of(inspection)[:BUILDS_SHOWN])
     return {
         "inspection": inspection,
@@ -131,7 +131,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                         messages.success(request, f"{label} saved.")
                     return redirect("report-section", slug=slug, key=key)
             preview_html, problems = section_preview(
-                body=body, scores=inspection_scores(inspection), section=label
+                body=body, scores=report_scores(inspection), section=label
             )
         else:
             errors = form_errors(form)
@@ -144,7 +144,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         )
         if section is not None:
             preview_html, problems = section_preview(
-                body=section.body, scores=inspection_scores(inspection), section=label
+                body=section.body, scores=report_scores(inspection), section=label
             )
     if problems and not errors:
         errors = _errors([str(p) for p in problems], "#id_body")
@@ -325,7 +325,7 @@ def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
                 "are now locked.",
             )
             return redirect(reverse("report-overview", args=[slug]) + "#versions")
-    checklist = publication_checklist(inspection, inspection_scores(inspection))
+    checklist = publication_checklist(inspection, report_scores(inspection))
     return render(
         request,
         "reports/publish.html",

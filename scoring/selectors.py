@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -20,6 +20,9 @@ from cases.models import Answer, Case
 from cases.scoring_columns import cell_decode, question_scope
 from inspections.models import Inspection, Question
 from scoring.arithmetic import percent_exact, percent_published, wilson_interval
+
+if TYPE_CHECKING:
+    from scoring.baseline import BaselineComparison
 
 FLAGS: tuple[str, ...] = tuple(c.value for c in Question.AppliesWhen if c.value)
 
@@ -115,6 +118,9 @@ class InspectionScores:
     questions: list[QuestionScore]
     breakdowns: dict[str, list[GroupScores]]
     profile: dict[str, list[ProfileRow]] = field(default_factory=dict)
+    # The comparison with a baseline, when the caller asked for it (the report does:
+    # reports.selectors.report_scores); inspection_scores() itself leaves it None.
+    baseline: BaselineComparison | None = None
 
     def question(self, code: str) -> QuestionScore:
         """The overall score of one question, by code (KeyError if the framework lacks it)."""

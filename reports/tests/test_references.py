@@ -211,3 +211,54 @@ def test_markdown_that_would_take_minutes_is_refused_and_never_rendered():
     assert markdown_to_safe_html(brackets).startswith("<p>[[[")  # shown as text, not parsed
     assert markdown_to_safe_html(">" * 100_000).startswith("<p>&gt;")
     assert time.perf_counter() - started < 30  # generous: it is milliseconds
+
+
+def _compared(scores: InspectionScores, then: tuple[int, int], now_code: str = "C2"):
+    from dataclasses import replace
+
+    from scoring.arithmetic import change_words, difference_interval, percent_published
+    from scoring.baseline import BaselineComparison, Comparison
+
+    now = scores.question(now_code)
+    low, high = difference_interval(*then, now.yes, now.relevant)
+    then_percent = percent_published(*then)
+    comparison = Comparison(
+        code=now_code,
+        then_yes=then[0],
+        then_relevant=then[1],
+        then_percent=then_percent,
+        now_yes=now.yes,
+        now_relevant=now.relevant,
+        now_percent=now.percent,
+        change=now.percent - then_percent,
+        low=low,
+        high=high,
+        words=change_words(low, high),
+    )
+    return replace(
+        scores,
+        baseline=BaselineComparison("Earlier", "", None, {now_code: comparison}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("then", "reference", "expected"),
+    [
+        # C2 is 38 of 64 (59%).
+        ((33, 64), "change C2", "up from 52 per cent to 59 per cent (no clear change)"),
+        ((12, 64), "change C2 symbol", "up from 19% to 59% (improved)"),
+        ((60, 64), "change C2 capital", "Down from 94 per cent to 59 per cent (declined)"),
+        ((38, 64), "change C2", "unchanged at 59 per cent (no clear change)"),
+    ],
+)
+def test_a_change_reference_words_then_now_and_what_the_interval_allows(
+    scores, then, reference, expected
+):
+    assert resolve(reference, _compared(scores, then)) == expected
+
+
+def test_a_change_reference_needs_a_baseline_with_that_question(scores):
+    problems = problems_in("{{change C2}}", scores)
+    assert "no baseline" in problems[0].message
+    problems = problems_in("{{change S3}}", _compared(scores, (30, 64)))
+    assert "no figure for S3" in problems[0].message
