@@ -274,7 +274,8 @@ def test_the_overview_query_count_does_not_grow_with_builds_or_cases(lead_client
     with CaptureQueriesContext(connection) as many:
         assert lead_client.get(url).status_code == 200
     assert len(many) == len(few)
-    assert len(few) <= 20
+    # The demo is compared with a baseline (its earlier inspection's scores: a fixed number).
+    assert len(few) <= 21
 
 
 def test_a_build_nobody_picks_up_says_a_worker_may_be_missing(lead_client, demo, lead):
