@@ -38,6 +38,7 @@ from reports.services import (
     report_publish,
     section_save,
 )
+from reports.typed_figures import typed_figures
 
 BUILDS_SHOWN = 10
 # As the report heads them: "Regional recommendations", "HMPPS recommendations".
@@ -63,7 +64,14 @@ def _errors(messages_: list[str], href: str = "#") -> list[ErrorLink]:
 def _overview_context(inspection: Inspection) -> dict[str, object]:
     scores = report_scores(inspection)
     builds = list(builds_of(inspection)[:BUILDS_SHOWN])
+    labels = dict(Section.choices)
     return {
+        "typed": [
+            figure
+            for key, section in sections_of(inspection).items()
+            if section is not None
+            for figure in typed_figures(section.body, scores, section=labels[key])
+        ],
         "inspection": inspection,
         "sections": [
             (key, label, section)
@@ -120,6 +128,21 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                     errors = _errors(exc.messages, "#id_body")
                     form.add_error("body", exc.messages)
                 else:
+                    typed = typed_figures(body, report_scores(inspection), section=label)
+                    if typed:
+                        contradictions = [t for t in typed if t.warning]
+                        messages.warning(
+                            request,
+                            f"{label} saved. {len(typed)} typed figure(s) are not data "
+                            "references"
+                            + (
+                                f", and {len(contradictions)} contradict(s) a reference: "
+                                + "; ".join(t.warning for t in contradictions)
+                                if contradictions
+                                else ""
+                            )
+                            + ". See the list on this page.",
+                        )
                     if waiting:
                         messages.warning(
                             request,
@@ -127,7 +150,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                             "be filled before the report can be built: "
                             + "; ".join(str(p) for p in waiting),
                         )
-                    else:
+                    elif not typed:
                         messages.success(request, f"{label} saved.")
                     return redirect("report-section", slug=slug, key=key)
             preview_html, problems = section_preview(
@@ -161,6 +184,9 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "problems": problems,
             "preview_html": preview_html,
             "reference_help": REFERENCE_HELP,
+            "typed": typed_figures(
+                form["body"].value() or "", report_scores(inspection), section=label
+            ),
         },
         status=400 if errors and request.method == "POST" else 200,
     )
