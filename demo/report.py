@@ -95,4 +95,16 @@ def demo_report_write(inspection: Inspection) -> int:
             inspection=inspection, key=key, defaults={"body": body}
         )
         written += int(created)
+    # The published wording the demo keeps typed (see above) is deliberate: acknowledged, as
+    # the lead would, so the checklist asks again only if it changes.
+    from reports.selectors import report_scores
+    from reports.typed_figures import typed_digest, typed_figures
+
+    scores = report_scores(inspection)
+    labels = dict(Section.choices)
+    for section in ReportSection.objects.filter(inspection=inspection, typed_acknowledged=""):
+        digest = typed_digest(typed_figures(section.body, scores, section=labels[section.key]))
+        if digest and section.body == SECTIONS.get(section.key):
+            section.typed_acknowledged = digest
+            section.save(update_fields=["typed_acknowledged"])
     return written

@@ -30,6 +30,7 @@ from cases.selectors import Blocker, status_counts
 from inspections.models import Inspection, Recommendation
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
+from reports.typed_figures import typed_digest, typed_figures
 from scoring.baseline import baseline_comparison
 from scoring.selectors import InspectionScores, inspection_scores
 
@@ -210,6 +211,23 @@ def publication_checklist(inspection: Inspection, scores: InspectionScores) -> l
             [Blocker(str(p), "report") for p in report_problems(inspection, scores)],
         )
     )
+
+    labels = dict(Section.choices)
+    unacknowledged: list[Blocker] = []
+    for key, body, acknowledged in inspection.report_sections.values_list(
+        "key", "body", "typed_acknowledged"
+    ):
+        typed = typed_figures(body, scores, section=labels.get(key, key))
+        if typed and typed_digest(typed) != acknowledged:
+            n = len(typed)
+            unacknowledged.append(
+                Blocker(
+                    f"{labels.get(key, key)}: {n} typed figure{'s' if n != 1 else ''} not bound "
+                    "to the data: acknowledge or replace with references.",
+                    f"section:{key}",
+                )
+            )
+    tasks.append(Task("typed_figures", "Typed figures acknowledged", unacknowledged))
 
     recommendations = dict(
         inspection.recommendations.values_list("addressee").annotate(n=Count("pk"))

@@ -26,7 +26,7 @@ from django.utils import timezone
 from cases.selectors import Blocker
 from core.queue import QueueUnavailableError, task_send_on_commit
 from core.typing import AnyUser, User
-from inspections.access import require_lead, require_person, standing_of
+from inspections.access import require_lead, require_person, require_writable, standing_of
 from inspections.models import Inspection, InspectionEvent, Recommendation
 from inspections.services import inspection_event, recommendations_replace
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
@@ -38,6 +38,7 @@ from reports.selectors import (
     report_problems,
     report_scores,
 )
+from reports.typed_figures import typed_digest, typed_figures
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,28 @@ def version_dir(inspection: Inspection, number: int) -> str:
 def section_check(*, inspection: Inspection, key: str, body: str) -> list[ReferenceProblem]:
     """Every reference problem of a section's text against the current scores."""
     return problems_in(body, report_scores(inspection), section=dict(Section.choices)[key])
+
+
+@transaction.atomic
+def section_typed_acknowledge(
+    *, inspection: Inspection, key: str, by: AnyUser | None
+) -> ReportSection:
+    """The lead acknowledges the section's typed figures as they are now (deliberate wording
+    that no reference gives); the checklist asks again when they change."""
+    _check_author(inspection, by)
+    if by is not None:
+        require_writable(standing_of(by, inspection))
+    section = (
+        ReportSection.objects.select_for_update().filter(inspection=inspection, key=key).first()
+    )
+    if section is None:
+        raise ValidationError({"key": "There is nothing written in this section yet."})
+    label = dict(Section.choices)[key]
+    section.typed_acknowledged = typed_digest(
+        typed_figures(section.body, report_scores(inspection), section=label)
+    )
+    section.save(update_fields=["typed_acknowledged"])
+    return section
 
 
 @transaction.atomic

@@ -9,6 +9,7 @@ the same sentence. Nothing here refuses a save: the lead decides.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -199,3 +200,12 @@ def typed_figures(text: str, scores: InspectionScores, *, section: str = "") -> 
 
 def _spans(found: list[tuple[int, TypedFigure]]) -> list[tuple[int, int, str]]:
     return [(start, start + len(f.text), f.kind) for start, f in found]
+
+
+def typed_digest(figures: list[TypedFigure]) -> str:
+    """What an acknowledgement covers: each typed figure, where it is and any contradiction
+    (not the suggestions, which follow the data). Empty when nothing is typed."""
+    if not figures:
+        return ""
+    lines = "\n".join(f"{f.kind}|{f.line}|{f.text}|{f.warning}" for f in figures)
+    return hashlib.sha256(lines.encode()).hexdigest()

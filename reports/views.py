@@ -37,6 +37,7 @@ from reports.services import (
     recommendations_token,
     report_publish,
     section_save,
+    section_typed_acknowledge,
 )
 from reports.typed_figures import typed_figures
 
@@ -109,6 +110,14 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     preview_html = ""
     problems: list[ReferenceProblem] = []
     errors: list[ErrorLink] = []
+    if request.method == "POST" and request.POST.get("action") == "acknowledge":
+        try:
+            section_typed_acknowledge(inspection=inspection, key=key, by=request.user)
+        except ValidationError as exc:
+            messages.warning(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"The typed figures in {label} are acknowledged.")
+        return redirect("report-section", slug=slug, key=key)
     if request.method == "POST":
         form = SectionForm(request.POST)
         if form.is_valid():
@@ -187,6 +196,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "typed": typed_figures(
                 form["body"].value() or "", report_scores(inspection), section=label
             ),
+            "can_acknowledge": section is not None,
         },
         status=400 if errors and request.method == "POST" else 200,
     )

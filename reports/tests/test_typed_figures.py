@@ -92,3 +92,46 @@ def test_the_build_page_lists_the_demos_remaining_typed_figures(lead_client, dem
     assert "“over three quarters” is typed" in listed
     # The proportion words bound to data are not listed.
     assert "“just over two-thirds”" not in listed
+
+
+def test_the_checklist_asks_the_lead_to_acknowledge_typed_figures_until_they_do(
+    lead_client, demo, lead
+):
+    from django.urls import reverse
+
+    from reports.models import ReportSection, Section
+    from reports.selectors import publication_checklist, report_scores
+    from reports.services import section_save
+
+    def typed_task():
+        tasks = {t.key: t for t in publication_checklist(demo, report_scores(demo))}
+        return [b.message for b in tasks["typed_figures"].blockers]
+
+    # The demo's deliberate published wording was acknowledged when it was loaded.
+    assert typed_task() == []
+    section = ReportSection.objects.get(inspection=demo, key=Section.FOLLOW_UP)
+    section_save(
+        inspection=demo,
+        key="follow_up",
+        body="Over half of cases were reviewed (about 60%).",
+        expected_version=section.version,
+        by=lead,
+    )
+    assert typed_task() == [
+        "Follow-up activity: 2 typed figures not bound to the data: acknowledge or replace "
+        "with references."
+    ]
+    url = reverse("report-section", args=[demo.slug, "follow_up"])
+    response = lead_client.post(url, {"action": "acknowledge"})
+    assert response.status_code == 302
+    assert typed_task() == []
+    # A new typed figure asks again.
+    section.refresh_from_db()
+    section_save(
+        inspection=demo,
+        key="follow_up",
+        body=section.body + " Almost all agreed.",
+        expected_version=section.version,
+        by=lead,
+    )
+    assert len(typed_task()) == 1
