@@ -12,6 +12,8 @@ from fractions import Fraction
 
 # The 97.5th percentile of the standard normal distribution: a two-sided 95% interval.
 Z_95 = 1.959963984540054
+# The 99.9th percentile: two-sided 99.8% limits (the outer funnel).
+Z_998 = 3.090232306167813
 
 
 def proportion_exact(part: int, whole: int) -> Fraction | None:
@@ -155,6 +157,18 @@ def change_words(low: float, high: float) -> str:
     if high < 0:
         return "declined"
     return "no clear change"
+
+
+def funnel_limits(team_rate: float, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Control limits, in percent, for the Yes rate of someone with n judgements if they judged
+    like the team (rate team_rate, 0-1): team_rate +- z * sqrt(team_rate (1 - team_rate) / n),
+    kept within 0-100. The normal approximation to the binomial, as funnel plots use."""
+    if n < 1:
+        raise ValueError("A funnel needs at least one judgement.")
+    if not 0 <= team_rate <= 1:
+        raise ValueError("The team's rate is a proportion, 0 to 1.")
+    half = z * math.sqrt(team_rate * (1 - team_rate) / n)
+    return (max(0.0, team_rate - half) * 100, min(1.0, team_rate + half) * 100)
 
 
 def percent_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:

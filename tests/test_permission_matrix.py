@@ -427,6 +427,7 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/exports/answers.xlsx": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/scores/": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/agreement/": [Row("get", API_LEAD_READ)],
+    "api/v1/inspections/<slug:slug>/drift/": [Row("get", API_LEAD_READ)],
     "api/v1/inspections/<slug:slug>/baseline/": [
         Row("get", API_READ),
         # An empty body names no baseline: the lead is told so (400); nobody else may set it.

@@ -111,3 +111,25 @@ class AgreementSerializer(serializers.Serializer):
     by_question = AgreementRowSerializer(many=True)
     by_inspector = AgreementRowSerializer(many=True)
     overall = AgreementRowSerializer()
+
+
+class DriftRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The inspector's username ('' when not allocated).")
+    label = serializers.CharField()
+    judgements = serializers.IntegerField(help_text="Yes and No answers to key questions.")
+    yes = serializers.IntegerField()
+    rate = serializers.FloatField(help_text="Yes rate, percent.")
+    low_95 = serializers.FloatField()
+    high_95 = serializers.FloatField()
+    low_998 = serializers.FloatField()
+    high_998 = serializers.FloatField()
+    outside_998 = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class DriftSerializer(serializers.Serializer):
+    team_yes = serializers.IntegerField()
+    team_judgements = serializers.IntegerField()
+    team_rate = serializers.FloatField(allow_null=True)
+    caveat = serializers.CharField()
+    rows = DriftRowSerializer(many=True)

@@ -17,9 +17,11 @@ from scoring.agreement import inspection_agreement
 from scoring.api.serializers import (
     AgreementSerializer,
     BaselineFigureSerializer,
+    DriftSerializer,
     InspectionScoresSerializer,
 )
 from scoring.baseline import baseline_comparison
+from scoring.drift import inspection_drift
 from scoring.exports import scores_rows
 from scoring.selectors import inspection_scores
 
@@ -69,6 +71,38 @@ class AgreementView(APIView):
         standing = standing_get(request.user, slug)
         require_lead(standing, "see moderation agreement")
         return Response(AgreementSerializer(inspection_agreement(standing.inspection)).data)
+
+
+CAVEAT = (
+    "Allocation is not random: an inspector outside the 99.8% limits may have had different "
+    "cases. Look at a sample of their cases before drawing a conclusion."
+)
+
+
+class DriftView(APIView):
+    """Inspector drift (the lead's): each inspector's Yes rate on the key questions against the
+    team's, with the funnel plot's 95% and 99.8% limits for their number of judgements."""
+
+    @extend_schema(
+        responses={200: schema.ok(DriftSerializer, "Drift per inspector."), **schema.READ_ERRORS},
+        operation_id="inspection_drift",
+        tags=["scores"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        standing = standing_get(request.user, slug)
+        require_lead(standing, "see inspector drift")
+        drift = inspection_drift(standing.inspection)
+        return Response(
+            DriftSerializer(
+                {
+                    "team_yes": drift.team_yes,
+                    "team_judgements": drift.team_judgements,
+                    "team_rate": drift.team_rate,
+                    "caveat": CAVEAT,
+                    "rows": drift.rows,
+                }
+            ).data
+        )
 
 
 _SCORES_DESCRIPTION = (

@@ -151,7 +151,7 @@ def _queries(client, url: str) -> int:
         ("home", "lead", 7),
         ("inspection-home", "inspector", 4),
         ("case-index", "lead", 11),
-        ("scores-dashboard", "lead", 9),  # 8, and whether there is a baseline
+        ("scores-dashboard", "lead", 10),  # 8, whether there is a baseline, and drift
         ("agreement", "lead", 6),
     ],
 )
