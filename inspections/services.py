@@ -668,7 +668,8 @@ def baseline_set(
 
 
 @transaction.atomic
-def baseline_clear(*, inspection: Inspection, by: AnyUser) -> None:
+def baseline_clear(*, inspection: Inspection, by: AnyUser) -> bool:
+    """Remove the baseline (the lead's); False when there was none."""
     standing = standing_of(by, inspection)
     require_person(standing)
     require_lead(standing, "set the baseline")
@@ -681,3 +682,4 @@ def baseline_clear(*, inspection: Inspection, by: AnyUser) -> None:
             summary="Baseline removed.",
             by=by,
         )
+    return bool(deleted)

@@ -92,6 +92,7 @@ def test_the_api_sets_reads_and_removes_the_baseline(demo, api_client):
     assert bad.status_code == 400
     assert api_client.delete(url).status_code == 204
     assert api_client.get(url).json() == {"baseline": None}
+    assert api_client.delete(url).status_code == 409
 
 
 def test_an_inspector_may_read_but_not_set_the_baseline(demo, api_client):

@@ -432,7 +432,8 @@ MATRIX: dict[str, list[Row]] = {
         Row("get", API_READ),
         # An empty body names no baseline: the lead is told so (400); nobody else may set it.
         Row("put", api_lead_write(400), {}),
-        Row("delete", api_lead_write(204)),
+        # The world has no baseline: the lead is told there is none to remove (409).
+        Row("delete", api_lead_write(409)),
     ],
     "api/v1/inspections/<slug:slug>/exports/scores.csv": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/scores.xlsx": [Row("get", API_READ)],

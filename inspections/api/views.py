@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from api import schema
 from api.concurrency import etag, if_match, stale
-from api.exceptions import NOT_FOUND_MESSAGE
+from api.exceptions import NOT_FOUND_MESSAGE, Conflict
 from api.pagination import Pagination
 from api.schema import ok
 from core.exceptions import StaleWriteError
@@ -374,9 +374,19 @@ class BaselineView(APIView):
     @extend_schema(
         tags=["inspections"],
         operation_id="baseline_destroy",
-        responses={204: OpenApiResponse(description="Removed."), **schema.READ_ERRORS},
+        responses={
+            204: OpenApiResponse(description="Removed."),
+            409: schema.CONFLICT,
+            **schema.READ_ERRORS,
+        },
     )
     def delete(self, request: Request, slug: str) -> Response:
+        """Remove the baseline (the lead); 409 when there is none."""
         standing = standing_get(request.user, slug)
-        baseline_clear(inspection=standing.inspection, by=request.user)
+        if not baseline_clear(inspection=standing.inspection, by=request.user):
+            raise Conflict(
+                "This inspection has no baseline to remove.",
+                field="baseline",
+                reasons=["There is no baseline."],
+            )
         return Response(status=status.HTTP_204_NO_CONTENT)
