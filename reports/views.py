@@ -66,19 +66,18 @@ def _overview_context(inspection: Inspection) -> dict[str, object]:
     scores = report_scores(inspection)
     builds = list(builds_of(inspection)[:BUILDS_SHOWN])
     labels = dict(Section.choices)
+    sections = sections_of(inspection)
     return {
         "typed": [
             figure
-            for key, section in sections_of(inspection).items()
+            for key, section in sections.items()
             if section is not None
             for figure in typed_figures(section.body, scores, section=labels[key])
         ],
         "inspection": inspection,
         "sections": [
             (key, label, section)
-            for (key, section), label in zip(
-                sections_of(inspection).items(), Section.labels, strict=True
-            )
+            for (key, section), label in zip(sections.items(), Section.labels, strict=True)
         ],
         "problems": report_problems(inspection, scores),
         "recommendations": {
