@@ -546,6 +546,10 @@ def recommendations_replace(
     )
 
 
+# Far above any inspection's sample; keeps a typed figure inside the database's integers.
+MAX_BASELINE_CASES = 1_000_000
+
+
 @dataclass(frozen=True)
 class BaselineFigureInput:
     """A hand-entered figure: a Yes count of relevant cases, or a published percentage of a
@@ -614,8 +618,10 @@ def baseline_set(
             errors.setdefault("figures", []).append(f"{where}: {code} is given twice.")
             continue
         seen.add(code)
-        if figure.relevant < 1:
-            errors.setdefault("figures", []).append(f"{where}: relevant cases must be 1 or more.")
+        if not 1 <= figure.relevant <= MAX_BASELINE_CASES:
+            errors.setdefault("figures", []).append(
+                f"{where}: relevant cases must be between 1 and {MAX_BASELINE_CASES:,}."
+            )
             continue
         if (figure.yes is None) == (figure.percent is None):
             errors.setdefault("figures", []).append(

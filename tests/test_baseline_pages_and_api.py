@@ -50,6 +50,7 @@ def test_the_lead_enters_a_reports_figures_on_the_page_and_the_scores_compare_wi
         ("C3 14", "write a code, a figure and the relevant cases"),
         ("S1 3 10", "is not a key question"),
         ("C3 70 64", "between 0 and the relevant cases"),
+        ("C3 5 99999999999999999999", "relevant cases must be between 1 and 1,000,000"),
     ],
 )
 def test_a_bad_figure_is_refused_with_the_reason_and_nothing_changes(
