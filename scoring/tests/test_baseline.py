@@ -146,3 +146,4 @@ def test_the_dashboard_shows_the_change_with_its_interval_and_words(demo, client
     assert 'id="then-and-now"' in body
     assert "SYNTHETIC earlier inspection" in body
     assert "points (95% CI" in body
+    assert f'href="/inspections/{demo.slug}/baseline/"' in body
