@@ -13,9 +13,11 @@ from cases.services import answers_bulk_create, cases_bulk_create
 from core.typing import User
 from demo import south_west_2025 as demo
 from demo.report import demo_report_write
-from inspections.models import Inspection, Membership, Question, Recommendation
+from demo.synthetic import synthetic_inspection_create
+from inspections.models import Baseline, Inspection, Membership, Question, Recommendation
 from inspections.services import (
     DEFAULT_FRAMEWORK_FILE,
+    baseline_set,
     context_facts_replace,
     framework_load_file,
     inspection_create,
@@ -152,6 +154,7 @@ def demo_load() -> DemoLoadResult:
     inspection = Inspection.objects.filter(slug=demo.INSPECTION["slug"]).first()
     if inspection is not None:
         demo_report_write(inspection)  # an older demo database gains the report narrative
+        demo_baseline_write(inspection, lead=users["lead"])  # ... and its synthetic baseline
         return DemoLoadResult(
             inspection=inspection,
             created=False,
@@ -199,4 +202,37 @@ def demo_load() -> DemoLoadResult:
     inspection.status = Inspection.Status.REPORTING
     inspection.save(update_fields=["status"])
     demo_report_write(inspection)
+    demo_baseline_write(inspection, lead=users["lead"])
     return DemoLoadResult(inspection=inspection, created=True, cases=len(cases), answers=answers)
+
+
+SYNTHETIC_BASELINE_SLUG = "south-west-earlier-synthetic"
+SYNTHETIC_BASELINE_TITLE = (
+    "SYNTHETIC earlier inspection of the South West region (invented data for the demo; "
+    "not the 2023 inspection)"
+)
+
+
+def demo_baseline_write(inspection: Inspection, *, lead: User) -> Inspection:
+    """A synthetic earlier inspection of the same region, named as the demo's baseline.
+
+    The published report gives no key-question figures for the 2023 inspection, so none are
+    invented for it: this earlier inspection is plainly synthetic (its title says so on every
+    page that shows it), made by the synthetic generator, and exists only to show the
+    comparison. The South West's own figures are untouched.
+    """
+    earlier = Inspection.objects.filter(slug=SYNTHETIC_BASELINE_SLUG).first()
+    if earlier is None:
+        earlier = synthetic_inspection_create(
+            slug=SYNTHETIC_BASELINE_SLUG,
+            cases=64,
+            seed=2023,
+            region=inspection.region,
+            framework=inspection.framework,
+        )
+        earlier.title = SYNTHETIC_BASELINE_TITLE
+        earlier.save(update_fields=["title"])
+        membership_set(inspection=earlier, user=lead, role=Membership.Role.LEAD)
+    if not Baseline.objects.filter(inspection=inspection).exists():
+        baseline_set(inspection=inspection, by=lead, previous_slug=earlier.slug)
+    return earlier

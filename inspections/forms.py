@@ -96,3 +96,54 @@ class ContextFactForm(forms.Form):
 
     def fact_fields(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in ("label", "value", "as_at", "group", "source")}
+
+
+class BaselineForm(forms.Form):
+    """The lead names what the inspection is compared with. Figures are typed one a line,
+    "C3 14 64" (Yes answers, relevant cases) or "C3 22% 64" (a published percentage of a base);
+    the form only reads the lines, the service (baseline_set) validates them."""
+
+    previous = forms.ChoiceField(
+        required=False,
+        label="An earlier inspection in this service",
+        help_text="Compared key question by key question.",
+    )
+    title = forms.CharField(
+        required=False, max_length=200, label="Or a published report: its title"
+    )
+    year = forms.IntegerField(required=False, label="Year of that report")
+    source = forms.CharField(
+        required=False, max_length=300, label="Where the figures come from (source)"
+    )
+    figures = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        label="Figures from that report, one key question a line",
+        help_text="For example “C3 14 64” (14 Yes of 64 relevant cases) or “C3 22% 64”.",
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].choices = [("", "None"), *choices]  # type: ignore[attr-defined]
+
+    def clean_figures(self) -> list[tuple[str, int, int | None, int | None]]:
+        """(code, relevant, yes, percent) per line."""
+        rows = []
+        for number, line in enumerate(str(self.cleaned_data["figures"]).splitlines(), start=1):
+            words = line.split()
+            if not words:
+                continue
+            if len(words) != 3:
+                raise forms.ValidationError(
+                    f"Line {number}: write a code, a figure and the relevant cases, e.g. C3 14 64"
+                )
+            code, figure, relevant = words
+            percent = figure.endswith("%")
+            try:
+                value, base = int(figure.rstrip("%")), int(relevant)
+            except ValueError:
+                raise forms.ValidationError(
+                    f"Line {number}: the figure and the relevant cases must be whole numbers"
+                ) from None
+            rows.append((code, base, None if percent else value, value if percent else None))
+        return rows

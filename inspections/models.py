@@ -412,3 +412,69 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_addressee_display()} {self.number}"
+
+
+class Baseline(models.Model):
+    """What an inspection is compared with: an earlier inspection in the application (matched
+    by question code), or figures entered by hand from a published report (title, year,
+    source), or both (hand figures fill questions the earlier inspection lacks)."""
+
+    inspection = models.OneToOneField(Inspection, on_delete=models.CASCADE, related_name="baseline")
+    # PROTECT: an inspection that others are compared with cannot vanish from under them.
+    previous = models.ForeignKey(
+        Inspection,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="baseline_for",
+    )
+    title = models.CharField(max_length=200, blank=True, help_text="The earlier report's title.")
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    source = models.CharField(max_length=300, blank=True, help_text="Where the figures are from.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=~Q(previous=models.F("inspection")),
+                name="baseline_not_itself",
+            ),
+            # Hand-entered figures say where they come from.
+            models.CheckConstraint(
+                condition=Q(previous__isnull=False) | (~Q(title="") & ~Q(source="")),
+                name="baseline_has_a_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Baseline of {self.inspection}"
+
+
+class BaselineFigure(models.Model):
+    """One key question's figure from an earlier report: Yes count of relevant cases, and the
+    published percentage when that is what the report gave (the Yes count is then derived)."""
+
+    baseline = models.ForeignKey(Baseline, on_delete=models.CASCADE, related_name="figures")
+    question_code = models.CharField(max_length=20)
+    yes = models.PositiveIntegerField()
+    relevant = models.PositiveIntegerField()
+    published_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["baseline", "question_code"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["baseline", "question_code"], name="baseline_figure_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(relevant__gte=1) & Q(yes__lte=models.F("relevant")),
+                name="baseline_figure_counts_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(published_percent__isnull=True) | Q(published_percent__lte=100),
+                name="baseline_figure_percent_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_code}: {self.yes} of {self.relevant}"

@@ -18,6 +18,7 @@ from core.exceptions import StaleWriteError
 from core.typing import AnyUser, User, signed_in
 from inspections.access import (
     can_create_inspection,
+    inspections_visible,
     require_lead,
     require_person,
     require_writable,
@@ -26,6 +27,8 @@ from inspections.access import (
 from inspections.framework_schema import FRAMEWORK_SCHEMA
 from inspections.models import (
     PDU,
+    Baseline,
+    BaselineFigure,
     ContextFact,
     Framework,
     Inspection,
@@ -541,3 +544,148 @@ def recommendations_replace(
         Recommendation(inspection=inspection, addressee=addressee, number=i, text=text)
         for i, text in enumerate(texts, 1)
     )
+
+
+# Far above any inspection's sample; keeps a typed figure inside the database's integers.
+MAX_BASELINE_CASES = 1_000_000
+
+
+@dataclass(frozen=True)
+class BaselineFigureInput:
+    """A hand-entered figure: a Yes count of relevant cases, or a published percentage of a
+    base (relevant cases), from which the Yes count is derived (halves up)."""
+
+    question_code: str
+    relevant: int
+    yes: int | None = None
+    percent: int | None = None
+
+
+@transaction.atomic
+def baseline_set(
+    *,
+    inspection: Inspection,
+    by: AnyUser,
+    previous_slug: str = "",
+    title: str = "",
+    year: int | None = None,
+    source: str = "",
+    figures: list[BaselineFigureInput] | None = None,
+) -> Baseline:
+    """Name what the inspection is compared with (the lead's, while it is not published).
+
+    `previous_slug`: another inspection the lead may see, compared question by question. Hand
+    figures need a title and a source, and name key questions of this inspection's framework.
+    Replaces any baseline there was.
+    """
+    standing = standing_of(by, inspection)
+    require_person(standing)
+    require_lead(standing, "set the baseline")
+    require_writable(standing)
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    figures = figures or []
+    errors: dict[str, list[str]] = {}
+    previous = None
+    if previous_slug:
+        previous = inspections_visible(by).filter(slug=previous_slug).first()
+        if previous is None:
+            errors["previous"] = ["Choose an inspection you can see."]
+        elif previous.pk == locked.pk:
+            errors["previous"] = ["An inspection cannot be its own baseline."]
+    if not previous_slug and not figures:
+        errors["previous"] = ["Choose an earlier inspection or enter figures from a report."]
+    if figures and (not title.strip() or not source.strip()):
+        errors["source"] = ["Enter the title and source of the report the figures come from."]
+    if year is not None and not 1990 <= year <= 2100:
+        errors["year"] = ["Enter a year such as 2023."]
+    keys = set(
+        Question.objects.filter(
+            framework_id=locked.framework_id, kind=Question.Kind.KEY
+        ).values_list("code", flat=True)
+    )
+    rows: list[BaselineFigure] = []
+    seen: set[str] = set()
+    for number, figure in enumerate(figures, start=1):
+        where = f"Figure {number}"
+        code = figure.question_code.strip().upper()
+        if code not in keys:
+            known = ", ".join(sorted(keys))
+            errors.setdefault("figures", []).append(
+                f"{where}: {code or 'no code'} is not a key question (known: {known})."
+            )
+            continue
+        if code in seen:
+            errors.setdefault("figures", []).append(f"{where}: {code} is given twice.")
+            continue
+        seen.add(code)
+        if not 1 <= figure.relevant <= MAX_BASELINE_CASES:
+            errors.setdefault("figures", []).append(
+                f"{where}: relevant cases must be between 1 and {MAX_BASELINE_CASES:,}."
+            )
+            continue
+        if (figure.yes is None) == (figure.percent is None):
+            errors.setdefault("figures", []).append(
+                f"{where}: give either the Yes count or the published percentage."
+            )
+            continue
+        if figure.percent is not None:
+            if not 0 <= figure.percent <= 100:
+                errors.setdefault("figures", []).append(f"{where}: a percentage is 0 to 100.")
+                continue
+            yes = (2 * figure.percent * figure.relevant + 100) // 200
+        else:
+            yes = int(figure.yes or 0)
+            if not 0 <= yes <= figure.relevant:
+                errors.setdefault("figures", []).append(
+                    f"{where}: Yes answers must be between 0 and the relevant cases."
+                )
+                continue
+        rows.append(
+            BaselineFigure(
+                question_code=code,
+                yes=yes,
+                relevant=figure.relevant,
+                published_percent=figure.percent,
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+    Baseline.objects.filter(inspection=locked).delete()
+    baseline = Baseline(
+        inspection=locked,
+        previous=previous,
+        title=title.strip(),
+        year=year,
+        source=source.strip(),
+    )
+    baseline.full_clean()
+    baseline.save()
+    for row in rows:
+        row.baseline = baseline
+    BaselineFigure.objects.bulk_create(rows)
+    what = previous.title if previous else f"{baseline.title} ({baseline.year or 'no year'})"
+    inspection_event(
+        inspection=locked,
+        kind=InspectionEvent.Kind.DETAILS,
+        summary=f"Baseline set: {what}.",
+        by=by,
+    )
+    return baseline
+
+
+@transaction.atomic
+def baseline_clear(*, inspection: Inspection, by: AnyUser) -> bool:
+    """Remove the baseline (the lead's); False when there was none."""
+    standing = standing_of(by, inspection)
+    require_person(standing)
+    require_lead(standing, "set the baseline")
+    require_writable(standing)
+    deleted, _ = Baseline.objects.filter(inspection=inspection).delete()
+    if deleted:
+        inspection_event(
+            inspection=inspection,
+            kind=InspectionEvent.Kind.DETAILS,
+            summary="Baseline removed.",
+            by=by,
+        )
+    return bool(deleted)

@@ -19,5 +19,6 @@ urlpatterns = [
         views.context_fact_remove_view,
         name="context-fact-remove",
     ),
+    path("inspections/<slug:slug>/baseline/", views.baseline_edit, name="inspection-baseline"),
     path("inspections/<slug:slug>/history/", views.inspection_history, name="inspection-history"),
 ]

@@ -3,6 +3,8 @@ facts and its history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,11 +25,14 @@ from inspections.access import (
     require_manage,
     standing_get,
 )
-from inspections.forms import ContextFactForm, InspectionDetailsForm, InspectionForm
-from inspections.models import ContextFact, Membership
+from inspections.forms import BaselineForm, ContextFactForm, InspectionDetailsForm, InspectionForm
+from inspections.models import Baseline, ContextFact, Membership
 from inspections.selectors import inspection_events
 from inspections.services import (
     DETAIL_FIELDS,
+    BaselineFigureInput,
+    baseline_clear,
+    baseline_set,
     context_fact_add,
     context_fact_move,
     context_fact_remove,
@@ -305,4 +310,81 @@ def inspection_history(request: HttpRequest, slug: str) -> HttpResponse:
             "events": events,
             "page_links": events.paginator.get_elided_page_range(events.number, on_each_side=2),
         },
+    )
+
+
+@login_required
+def baseline_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    """The lead names the inspection's baseline: an earlier inspection, or a report's figures."""
+    standing = standing_get(request.user, slug)
+    require_lead(standing, "set the baseline")
+    inspection = standing.inspection
+    current = (
+        Baseline.objects.filter(inspection=inspection)
+        .select_related("previous")
+        .prefetch_related("figures")
+        .first()
+    )
+    choices = [
+        (i.slug, i.title)
+        for i in inspections_visible(request.user).exclude(pk=inspection.pk).only("slug", "title")
+    ]
+    initial: dict[str, Any] = {}
+    if current is not None:
+        initial = {
+            "previous": current.previous.slug if current.previous else "",
+            "title": current.title,
+            "year": current.year,
+            "source": current.source,
+            "figures": "\n".join(
+                f"{f.question_code} {f.published_percent}% {f.relevant}"
+                if f.published_percent is not None
+                else f"{f.question_code} {f.yes} {f.relevant}"
+                for f in current.figures.all()
+            ),
+        }
+    form = BaselineForm(
+        request.POST if request.method == "POST" else None, initial=initial, choices=choices
+    )
+    errors: list[ErrorLink] = []
+    if request.method == "POST":
+        if request.POST.get("action") == "remove":
+            baseline_clear(inspection=inspection, by=request.user)
+            messages.success(request, "The baseline has been removed.")
+            return redirect("inspection-baseline", slug=slug)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                baseline_set(
+                    inspection=inspection,
+                    by=request.user,
+                    previous_slug=data["previous"],
+                    title=data["title"],
+                    year=data["year"],
+                    source=data["source"],
+                    figures=[
+                        BaselineFigureInput(code, relevant, yes, percent)
+                        for code, relevant, yes, percent in data["figures"]
+                    ],
+                )
+            except ValidationError as exc:
+                service_errors_to_form(form, exc)
+                errors = form_errors(form)
+            else:
+                messages.success(request, "The baseline has been saved.")
+                return redirect("inspection-baseline", slug=slug)
+        else:
+            errors = form_errors(form)
+    return render(
+        request,
+        "inspections/baseline.html",
+        {
+            "access": standing,
+            "inspection": inspection,
+            "form": form,
+            "errors": errors,
+            "current": current,
+            "read_only": standing.read_only,
+        },
+        status=400 if errors else 200,
     )

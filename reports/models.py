@@ -41,6 +41,9 @@ class ReportSection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # The typed figures (reports.typed_figures.typed_digest) the lead acknowledged, so the
+    # publication checklist asks again only when they change.
+    typed_acknowledged = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["inspection", "key"]

@@ -12,10 +12,16 @@ case data. Syntax, one reference between double braces::
     {{count cases}}                 64            cases inspected
     {{count profile.mappa.eligible}}    22        cases in a profile group
     {{share profile.rosh.medium}}   63 per cent   a profile group's share of all cases
+    {{phrase C1}}                   fewer than half   the Yes share in words
+    {{phrase S8 no}}                over three-quarters   ... the No share in words
+    {{phrase profile.mappa.eligible}}   just over a third   a profile group's share in words
+    {{change C3}}   up from 22 per cent to 30 per cent (no clear change)   against the baseline
 
 Options after the target, in any order: `yes` (the default) / `no` / `relevant` choose what is
 counted; `numerals` keeps one to nine as digits; `capital` capitalises the first letter (for a
 figure that opens a sentence); `symbol` writes a percentage as "59%" instead of "59 per cent".
+`phrase` takes `yes` / `no` and `capital` only: its words follow
+scoring.arithmetic.proportion_phrase ("almost all", "just over two-thirds", ...).
 
 House style, as the published reports: whole numbers one to nine in words ("seven out of 17"),
 10 and above in numerals; percentages rounded as published (halves up).
@@ -35,12 +41,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from scoring.arithmetic import percent_published
+from scoring.arithmetic import percent_published, proportion_phrase
+from scoring.presenters import change_phrase
 from scoring.selectors import InspectionScores, QuestionScore
 
 OPEN, CLOSE = "{{", "}}"
 
-KINDS = ("percent", "n_of_m", "count", "share")
+KINDS = ("percent", "n_of_m", "count", "share", "phrase", "change")
 COUNT_OPTIONS = ("yes", "no", "relevant")
 STYLE_OPTIONS = ("numerals", "capital", "symbol")
 
@@ -55,6 +62,13 @@ REFERENCE_HELP: tuple[tuple[str, str], ...] = (
     ("{{count cases}}", "number of cases inspected: “64”"),
     ("{{count profile.mappa.eligible}}", "cases in a profile group: “22”"),
     ("{{share profile.rosh.medium}}", "a profile group's share of all cases: “63 per cent”"),
+    ("{{phrase C1}}", "the Yes share in words: “fewer than half”"),
+    ("{{phrase S8 no}}", "the No share in words: “over three-quarters”"),
+    ("{{phrase profile.mappa.eligible}}", "a profile group's share in words"),
+    (
+        "{{change C3}}",
+        "against the baseline: “up from 22 per cent to 30 per cent (no clear change)”",
+    ),
     ("… numerals / capital", "keep one to nine as digits / capitalise the first letter"),
 )
 
@@ -155,12 +169,34 @@ def resolve(reference: str, scores: InspectionScores) -> str:
     if len(counted) > 1:
         raise _Problem(f"choose one of {', '.join(COUNT_OPTIONS)}, not {' and '.join(counted)}")
     what = counted[0] if counted else "yes"
+    if kind == "phrase":
+        for option in ("numerals", "symbol"):
+            if option in options:
+                raise _Problem(f"phrase gives words, so {option} does not apply")
     numerals = "numerals" in options
     symbol = "symbol" in options
-    text = _resolve(kind, target, what, numerals=numerals, symbol=symbol, scores=scores)
+    if kind == "change":
+        text = _change(target, symbol=symbol, scores=scores)
+    else:
+        text = _resolve(kind, target, what, numerals=numerals, symbol=symbol, scores=scores)
     if "capital" in options:
         text = text[:1].upper() + text[1:]
     return text
+
+
+def _change(target: str, *, symbol: bool, scores: InspectionScores) -> str:
+    question = _question(scores, target)
+    if scores.baseline is None:
+        raise _Problem("this inspection has no baseline to compare with: set one first")
+    comparison = scores.baseline.get(question.code)
+    if comparison is None:
+        if question.kind != "key":
+            raise _Problem(f"only key questions are compared with the baseline, not {target}")
+        raise _Problem(
+            f"the baseline has no figure for {target}, or {target} has no relevant cases yet",
+            awaiting_data=question.relevant == 0,
+        )
+    return change_phrase(comparison, symbol=symbol)
 
 
 def _resolve(
@@ -171,13 +207,15 @@ def _resolve(
         cases, total = _profile(scores, target)
         if kind == "count":
             return num(cases)
-        if kind == "share":
+        if kind in ("share", "phrase"):
             if total == 0:
                 raise _Problem(
                     "there are no cases yet, so there is no share to give", awaiting_data=True
                 )
+            if kind == "phrase":
+                return proportion_phrase(cases, total)
             return _percent_text(_percent(cases, total), symbol=symbol)
-        raise _Problem(f"{kind} needs a question; a profile group takes count or share")
+        raise _Problem(f"{kind} needs a question; a profile group takes count, share or phrase")
     if target == "cases":
         if kind != "count":
             raise _Problem("the target cases takes only count, e.g. {{count cases}}")
@@ -195,6 +233,8 @@ def _resolve(
     if what == "relevant":
         raise _Problem(f"{kind} counts yes or no answers, not relevant")
     part = question.yes if what == "yes" else question.no
+    if kind == "phrase":
+        return proportion_phrase(part, question.relevant)
     if kind == "percent":
         return _percent_text(_percent(part, question.relevant), symbol=symbol)
     return f"{num(part)} out of {num(question.relevant)}"

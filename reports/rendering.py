@@ -21,6 +21,7 @@ from django.utils import timezone
 from inspections.models import Inspection, Recommendation
 from reports.models import Section
 from reports.references import ReferenceProblem, fill
+from scoring.presenters import ThenAndNowLine, then_and_now_lines
 from scoring.selectors import InspectionScores
 
 ALLOWED_TAGS = {
@@ -305,6 +306,10 @@ class ReportDocument:
     problems: list[ReferenceProblem]
     # The colophon: who inspected, as "Lead inspector: ...", "Inspectors: ...".
     team: list[tuple[str, str]] = field(default_factory=list)
+    # "Then and now": the key questions against the baseline, when there is one.
+    baseline_label: str = ""
+    baseline_source: str = ""
+    then_and_now: list[ThenAndNowLine] = field(default_factory=list)
 
     @property
     def fact_bodies(self) -> list[list[FactRow]]:
@@ -365,7 +370,11 @@ def report_document(
     footnotes = Footnotes()
     facts = fact_rows(inspection, footnotes)
     framework = inspection.framework
+    baseline = scores.baseline
     return ReportDocument(
+        baseline_label=baseline.label if baseline else "",
+        baseline_source=baseline.source if baseline else "",
+        then_and_now=then_and_now_lines(scores, baseline) if baseline else [],
         team=team_lines(inspection),
         inspection=inspection,
         sections=sections,

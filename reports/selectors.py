@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Count
@@ -30,7 +30,9 @@ from cases.selectors import Blocker, status_counts
 from inspections.models import Inspection, Recommendation
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
-from scoring.selectors import InspectionScores
+from reports.typed_figures import typed_digest, typed_figures
+from scoring.baseline import baseline_comparison
+from scoring.selectors import InspectionScores, inspection_scores
 
 CANONICAL_FIELDS: tuple[str, ...] = Case.PROFILE_ATTRIBUTES
 
@@ -211,6 +213,23 @@ def publication_checklist(inspection: Inspection, scores: InspectionScores) -> l
         )
     )
 
+    labels = dict(Section.choices)
+    unacknowledged: list[Blocker] = []
+    for key, body, acknowledged in inspection.report_sections.values_list(
+        "key", "body", "typed_acknowledged"
+    ):
+        typed = typed_figures(body, scores, section=labels.get(key, key))
+        if typed and typed_digest(typed) != acknowledged:
+            n = len(typed)
+            unacknowledged.append(
+                Blocker(
+                    f"{labels.get(key, key)}: {n} typed figure{'s' if n != 1 else ''} not bound "
+                    "to the data: acknowledge or replace with references.",
+                    f"section:{key}",
+                )
+            )
+    tasks.append(Task("typed_figures", "Typed figures acknowledged", unacknowledged))
+
     recommendations = dict(
         inspection.recommendations.values_list("addressee").annotate(n=Count("pk"))
     )
@@ -237,3 +256,10 @@ def publication_checklist(inspection: Inspection, scores: InspectionScores) -> l
 
 def publication_blockers(inspection: Inspection, scores: InspectionScores) -> list[Blocker]:
     return [b for task in publication_checklist(inspection, scores) for b in task.blockers]
+
+
+def report_scores(inspection: Inspection) -> InspectionScores:
+    """The scores the report is written from: inspection_scores() with the comparison with the
+    inspection's baseline, if it has one (for {{change C3}} and the "Then and now" table)."""
+    scores = inspection_scores(inspection)
+    return replace(scores, baseline=baseline_comparison(inspection, scores))

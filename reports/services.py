@@ -26,7 +26,7 @@ from django.utils import timezone
 from cases.selectors import Blocker
 from core.queue import QueueUnavailableError, task_send_on_commit
 from core.typing import AnyUser, User
-from inspections.access import require_lead, require_person, standing_of
+from inspections.access import require_lead, require_person, require_writable, standing_of
 from inspections.models import Inspection, InspectionEvent, Recommendation
 from inspections.services import inspection_event, recommendations_replace
 from reports.models import ReportBuild, ReportSection, ReportVersion, Section
@@ -36,8 +36,9 @@ from reports.selectors import (
     content_sha256,
     publication_blockers,
     report_problems,
+    report_scores,
 )
-from scoring.selectors import inspection_scores
+from reports.typed_figures import typed_digest, typed_figures
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +130,29 @@ def version_dir(inspection: Inspection, number: int) -> str:
 
 def section_check(*, inspection: Inspection, key: str, body: str) -> list[ReferenceProblem]:
     """Every reference problem of a section's text against the current scores."""
-    return problems_in(body, inspection_scores(inspection), section=dict(Section.choices)[key])
+    return problems_in(body, report_scores(inspection), section=dict(Section.choices)[key])
+
+
+@transaction.atomic
+def section_typed_acknowledge(
+    *, inspection: Inspection, key: str, by: AnyUser | None
+) -> ReportSection:
+    """The lead acknowledges the section's typed figures as they are now (deliberate wording
+    that no reference gives); the checklist asks again when they change."""
+    _check_author(inspection, by)
+    if by is not None:
+        require_writable(standing_of(by, inspection))
+    section = (
+        ReportSection.objects.select_for_update().filter(inspection=inspection, key=key).first()
+    )
+    if section is None:
+        raise ValidationError({"key": "There is nothing written in this section yet."})
+    label = dict(Section.choices)[key]
+    section.typed_acknowledged = typed_digest(
+        typed_figures(section.body, report_scores(inspection), section=label)
+    )
+    section.save(update_fields=["typed_acknowledged"])
+    return section
 
 
 @transaction.atomic
@@ -265,7 +288,7 @@ def _build_create(
     stall = current.stall_reason() if current is not None else None
     if current is not None and stall is None:
         return current, []
-    problems = report_problems(inspection, inspection_scores(inspection))
+    problems = report_problems(inspection, report_scores(inspection))
     if problems:
         raise ValidationError([str(p) for p in problems])
     build = ReportBuild.objects.create(
@@ -409,7 +432,7 @@ def _build_files(build: ReportBuild, directory: str) -> None:
         # (hashing afterwards could stamp new fingerprints on files made from old text).
         data_sha256 = case_data_sha256(inspection)
         narrative_sha256 = content_sha256(inspection)
-        scores = inspection_scores(inspection)
+        scores = report_scores(inspection)
         built_at = timezone.now()
         document = report_document(
             inspection=inspection,
@@ -477,7 +500,7 @@ def report_publish(*, inspection: Inspection, by: AnyUser | None) -> ReportVersi
     locked = (
         Inspection.objects.select_for_update().select_related("framework").get(pk=inspection.pk)
     )
-    blockers = publication_blockers(locked, inspection_scores(locked))
+    blockers = publication_blockers(locked, report_scores(locked))
     if blockers:
         raise PublicationBlockedError(blockers)
     build = (

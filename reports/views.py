@@ -24,6 +24,7 @@ from reports.selectors import (
     builds_of,
     publication_checklist,
     report_problems,
+    report_scores,
     sections_of,
     versions_of,
 )
@@ -36,8 +37,9 @@ from reports.services import (
     recommendations_token,
     report_publish,
     section_save,
+    section_typed_acknowledge,
 )
-from scoring.selectors import inspection_scores
+from reports.typed_figures import typed_figures
 
 BUILDS_SHOWN = 10
 # As the report heads them: "Regional recommendations", "HMPPS recommendations".
@@ -61,15 +63,21 @@ def _errors(messages_: list[str], href: str = "#") -> list[ErrorLink]:
 
 
 def _overview_context(inspection: Inspection) -> dict[str, object]:
-    scores = inspection_scores(inspection)
+    scores = report_scores(inspection)
     builds = list(builds_of(inspection)[:BUILDS_SHOWN])
+    labels = dict(Section.choices)
+    sections = sections_of(inspection)
     return {
+        "typed": [
+            figure
+            for key, section in sections.items()
+            if section is not None
+            for figure in typed_figures(section.body, scores, section=labels[key])
+        ],
         "inspection": inspection,
         "sections": [
             (key, label, section)
-            for (key, section), label in zip(
-                sections_of(inspection).items(), Section.labels, strict=True
-            )
+            for (key, section), label in zip(sections.items(), Section.labels, strict=True)
         ],
         "problems": report_problems(inspection, scores),
         "recommendations": {
@@ -101,6 +109,14 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     preview_html = ""
     problems: list[ReferenceProblem] = []
     errors: list[ErrorLink] = []
+    if request.method == "POST" and request.POST.get("action") == "acknowledge":
+        try:
+            section_typed_acknowledge(inspection=inspection, key=key, by=request.user)
+        except ValidationError as exc:
+            messages.warning(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"The typed figures in {label} are acknowledged.")
+        return redirect("report-section", slug=slug, key=key)
     if request.method == "POST":
         form = SectionForm(request.POST)
         if form.is_valid():
@@ -120,6 +136,21 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                     errors = _errors(exc.messages, "#id_body")
                     form.add_error("body", exc.messages)
                 else:
+                    typed = typed_figures(body, report_scores(inspection), section=label)
+                    if typed:
+                        contradictions = [t for t in typed if t.warning]
+                        messages.warning(
+                            request,
+                            f"{label} saved. {len(typed)} typed figure(s) are not data "
+                            "references"
+                            + (
+                                f", and {len(contradictions)} contradict(s) a reference: "
+                                + "; ".join(t.warning for t in contradictions)
+                                if contradictions
+                                else ""
+                            )
+                            + ". See the list on this page.",
+                        )
                     if waiting:
                         messages.warning(
                             request,
@@ -127,11 +158,11 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                             "be filled before the report can be built: "
                             + "; ".join(str(p) for p in waiting),
                         )
-                    else:
+                    elif not typed:
                         messages.success(request, f"{label} saved.")
                     return redirect("report-section", slug=slug, key=key)
             preview_html, problems = section_preview(
-                body=body, scores=inspection_scores(inspection), section=label
+                body=body, scores=report_scores(inspection), section=label
             )
         else:
             errors = form_errors(form)
@@ -144,7 +175,7 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         )
         if section is not None:
             preview_html, problems = section_preview(
-                body=section.body, scores=inspection_scores(inspection), section=label
+                body=section.body, scores=report_scores(inspection), section=label
             )
     if problems and not errors:
         errors = _errors([str(p) for p in problems], "#id_body")
@@ -161,6 +192,10 @@ def report_section(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "problems": problems,
             "preview_html": preview_html,
             "reference_help": REFERENCE_HELP,
+            "typed": typed_figures(
+                form["body"].value() or "", report_scores(inspection), section=label
+            ),
+            "can_acknowledge": section is not None,
         },
         status=400 if errors and request.method == "POST" else 200,
     )
@@ -325,7 +360,7 @@ def report_publish_view(request: HttpRequest, slug: str) -> HttpResponse:
                 "are now locked.",
             )
             return redirect(reverse("report-overview", args=[slug]) + "#versions")
-    checklist = publication_checklist(inspection, inspection_scores(inspection))
+    checklist = publication_checklist(inspection, report_scores(inspection))
     return render(
         request,
         "reports/publish.html",

@@ -13,7 +13,10 @@ from django.db.models import Min
 
 from cases.models import ModerationReview
 from inspections.models import Inspection, Question
-from scoring.arithmetic import cohen_kappa, percent_agreement
+from scoring.arithmetic import cohen_kappa, gwet_ac1, percent_agreement, percent_published
+
+# Key questions are answered Yes or No: the scale AC1 corrects for chance against.
+KEY_SCALE = ("yes", "no")
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,18 @@ class AgreementRow:
     def kappa(self) -> float | None:
         return cohen_kappa(self.pairs)
 
+    @property
+    def judgements(self) -> int:
+        return len(self.pairs)
+
+    @property
+    def percent_published(self) -> int | None:
+        return percent_published(self.agreed, len(self.pairs)) if self.pairs else None
+
+    @property
+    def ac1(self) -> float | None:
+        return gwet_ac1(self.pairs, categories=KEY_SCALE)
+
 
 @dataclass(frozen=True)
 class Agreement:
@@ -44,7 +59,7 @@ class Agreement:
 
 
 def inspection_agreement(inspection: Inspection) -> Agreement:
-    """Percentage agreement and Cohen's kappa per key question and per inspector (3 queries)."""
+    """Percentage agreement, Cohen's kappa and Gwet's AC1 per key question and per inspector (3 queries)."""
     first_rounds = (
         ModerationReview.objects.filter(
             case__inspection=inspection, case__withdrawn_at__isnull=True

@@ -12,6 +12,8 @@ from fractions import Fraction
 
 # The 97.5th percentile of the standard normal distribution: a two-sided 95% interval.
 Z_95 = 1.959963984540054
+# The 99.9th percentile: two-sided 99.8% limits (the outer funnel).
+Z_998 = 3.090232306167813
 
 
 def proportion_exact(part: int, whole: int) -> Fraction | None:
@@ -86,6 +88,103 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     return (low * 100, high * 100)
 
 
+# The benchmarks an inspectorate report names a share by, smallest first.
+PHRASE_BENCHMARKS: tuple[tuple[Fraction, str], ...] = (
+    (Fraction(1, 4), "a quarter"),
+    (Fraction(1, 3), "a third"),
+    (Fraction(1, 2), "half"),
+    (Fraction(2, 3), "two-thirds"),
+    (Fraction(3, 4), "three-quarters"),
+)
+# "just over" / "almost" a benchmark: within this distance of it.
+PHRASE_NEAR = Fraction(1, 40)
+PHRASE_ALMOST_ALL = Fraction(9, 10)
+
+
+def proportion_phrase(part: int, whole: int) -> str:
+    """part / whole in the words a report uses ("fewer than half", "just over two-thirds").
+
+    Exact rational arithmetic, so a share that sits on a boundary (19 of 40 is exactly 1/2 -
+    1/40) always gets the same words. The rule, p = part / whole, first that applies:
+
+    - none (p = 0), all (p = 1), almost all (p >= 9/10);
+    - a benchmark's name when p equals it (1/4, 1/3, 1/2, 2/3, 3/4);
+    - "just over" b when b < p <= b + 1/40, "almost" b when b - 1/40 <= p < b;
+    - below a half: "fewer than" the smallest benchmark above p;
+      above a half: "over" the largest benchmark below p.
+
+    Raises ValueError for no base (whole is zero) or impossible counts.
+    """
+    _check_counts(part, whole)
+    if whole == 0:
+        raise ValueError("There is no proportion of nothing (the whole is zero).")
+    p = Fraction(part, whole)
+    if p == 0:
+        return "none"
+    if p == 1:
+        return "all"
+    if p >= PHRASE_ALMOST_ALL:
+        return "almost all"
+    for benchmark, name in PHRASE_BENCHMARKS:
+        if p == benchmark:
+            return name
+    for benchmark, name in PHRASE_BENCHMARKS:
+        if benchmark < p <= benchmark + PHRASE_NEAR:
+            return f"just over {name}"
+        if benchmark - PHRASE_NEAR <= p < benchmark:
+            return f"almost {name}"
+    if p < Fraction(1, 2):
+        above = next(name for benchmark, name in PHRASE_BENCHMARKS if benchmark > p)
+        return f"fewer than {above}"
+    below = [name for benchmark, name in PHRASE_BENCHMARKS if benchmark < p][-1]
+    return f"over {below}"
+
+
+def difference_interval(x1: int, n1: int, x2: int, n2: int, z: float = Z_95) -> tuple[float, float]:
+    """95% interval for p2 - p1 (then x1 of n1, now x2 of n2), in percentage points.
+
+    Newcombe's hybrid score interval (method 10 of Newcombe 1998, Statistics in Medicine
+    17:873-890), built from each proportion's Wilson interval (l1, u1), (l2, u2):
+
+        low  = (p2 - p1) - sqrt((p2 - l2)^2 + (u1 - p1)^2)
+        high = (p2 - p1) + sqrt((u2 - p2)^2 + (p1 - l1)^2)
+
+    Like Wilson it behaves at small bases and at 0% or 100%, where the simple (Wald)
+    difference interval overshoots or collapses. Raises ValueError without a base.
+    """
+    first = wilson_interval(x1, n1, z)
+    second = wilson_interval(x2, n2, z)
+    if first is None or second is None:
+        raise ValueError("Both proportions need a base (relevant cases) for a difference.")
+    p1, p2 = 100 * x1 / n1, 100 * x2 / n2
+    (l1, u1), (l2, u2) = first, second
+    d = p2 - p1
+    low = d - math.sqrt((p2 - l2) ** 2 + (u1 - p1) ** 2)
+    high = d + math.sqrt((u2 - p2) ** 2 + (p1 - l1) ** 2)
+    return (max(-100.0, low), min(100.0, high))
+
+
+def change_words(low: float, high: float) -> str:
+    """What a difference interval lets a report say: a change only when it excludes zero."""
+    if low > 0:
+        return "improved"
+    if high < 0:
+        return "declined"
+    return "no clear change"
+
+
+def funnel_limits(team_rate: float, n: int, z: float = Z_95) -> tuple[float, float]:
+    """Control limits, in percent, for the Yes rate of someone with n judgements if they judged
+    like the team (rate team_rate, 0-1): team_rate +- z * sqrt(team_rate (1 - team_rate) / n),
+    kept within 0-100. The normal approximation to the binomial, as funnel plots use."""
+    if n < 1:
+        raise ValueError("A funnel needs at least one judgement.")
+    if not 0 <= team_rate <= 1:
+        raise ValueError("The team's rate is a proportion, 0 to 1.")
+    half = z * math.sqrt(team_rate * (1 - team_rate) / n)
+    return (max(0.0, team_rate - half) * 100, min(1.0, team_rate + half) * 100)
+
+
 def percent_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Share of double-marked judgements where both markers agreed, as a percentage."""
     if not pairs:
@@ -112,6 +211,41 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> float | None:
     if math.isclose(expected, 1.0):
         return None
     return (observed - expected) / (1 - expected)
+
+
+def gwet_ac1(
+    pairs: Sequence[tuple[str, str]], categories: Sequence[str] | None = None
+) -> float | None:
+    """Gwet's AC1 for two markers' judgements of the same items.
+
+    Like kappa it corrects agreement for chance, but its chance agreement,
+    sum over categories of pi_k (1 - pi_k) / (q - 1) with pi_k the markers' mean share of
+    category k, is small when nearly every answer is the same. So AC1 stays near the
+    percentage agreement where kappa collapses (the "kappa paradox": 95% agreement on a
+    question almost always answered Yes can give a kappa near zero).
+
+    `categories` is the rating scale (q categories); by default the categories used. Returns
+    None with no pairs, or when the scale has fewer than two categories.
+    """
+    if not pairs:
+        return None
+    scale = set(categories) if categories is not None else set()
+    scale |= {c for pair in pairs for c in pair}
+    q = len(scale)
+    if q < 2:
+        return None
+    n = len(pairs)
+    observed = Fraction(sum(1 for first, second in pairs if first == second), n)
+    chance = Fraction(0)
+    for category in scale:
+        share = Fraction(
+            sum(1 for f, _ in pairs if f == category) + sum(1 for _, s in pairs if s == category),
+            2 * n,
+        )
+        chance += share * (1 - share)
+    chance /= q - 1
+    # chance <= (q - 1) / q / (q - 1) = 1 / q < 1 for q >= 2, so the division is safe.
+    return float((observed - chance) / (1 - chance))
 
 
 def _check_counts(part: int, whole: int) -> None:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from cases.selectors import Progress
 from scoring.agreement import AgreementRow
-from scoring.arithmetic import percent_published, whole_percent
+from scoring.arithmetic import Z_95, Z_998, funnel_limits, percent_published, whole_percent
+from scoring.baseline import BaselineComparison, Comparison
+from scoring.drift import Drift
 from scoring.selectors import InspectionScores, QuestionScore
 
 
@@ -268,6 +270,7 @@ class AgreementLine:
     agreed: int
     percent: str
     kappa: str
+    ac1: str
 
 
 def agreement_line(row: AgreementRow) -> AgreementLine:
@@ -285,4 +288,166 @@ def agreement_line(row: AgreementRow) -> AgreementLine:
             if kappa is None
             else f"{kappa:.2f}".replace("-", "−")  # a true minus sign reads better
         ),
+        ac1=_coefficient(row.ac1),
     )
+
+
+def _coefficient(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}".replace("-", "−")
+
+
+def _signed(value: float) -> str:
+    whole = whole_percent(value)
+    return "0" if whole == 0 else f"{whole:+d}".replace("-", "−")
+
+
+def change_phrase(comparison: Comparison, *, symbol: bool = False) -> str:
+    """ "up from 22 per cent to 30 per cent (no clear change)": then and now as published, and
+    the words the interval allows."""
+
+    def pct(value: int) -> str:
+        return f"{value}%" if symbol else f"{value} per cent"
+
+    then, now = comparison.then_percent, comparison.now_percent
+    if now > then:
+        moved = f"up from {pct(then)} to {pct(now)}"
+    elif now < then:
+        moved = f"down from {pct(then)} to {pct(now)}"
+    else:
+        moved = f"unchanged at {pct(now)}"
+    return f"{moved} ({comparison.words})"
+
+
+def change_interval(comparison: Comparison) -> str:
+    """The change and its interval, e.g. "+8 points (95% CI -7 to +23)" (true minus signs)."""
+    change = f"{comparison.change:+d}".replace("-", "−") if comparison.change else "0"
+    return f"{change} points (95% CI {_signed(comparison.low)} to {_signed(comparison.high)})"
+
+
+@dataclass(frozen=True)
+class ThenAndNowLine:
+    code: str
+    text: str
+    then: str
+    now: str
+    change: str
+    words: str
+
+
+def then_and_now_lines(
+    scores: InspectionScores, baseline: BaselineComparison
+) -> list[ThenAndNowLine]:
+    """One line per key question compared with the baseline, for the dashboard and report."""
+    lines = []
+    for question in scores.key_questions:
+        c = baseline.get(question.code)
+        if c is None:
+            continue
+        lines.append(
+            ThenAndNowLine(
+                code=c.code,
+                text=question.text,
+                then=f"{c.then_percent}% ({c.then_yes} of {c.then_relevant})",
+                now=f"{c.now_percent}% ({c.now_yes} of {c.now_relevant})",
+                change=change_interval(c),
+                words=c.words,
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    x: float
+    y: float
+    label: str
+    outside: bool
+
+
+@dataclass(frozen=True)
+class FunnelChart:
+    width: int
+    height: int
+    plot_left: int
+    plot_right: int
+    plot_top: int
+    plot_bottom: int
+    team_y: float
+    lines: dict[str, str]  # limit name -> SVG polyline points
+    points: list[FunnelPoint]
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+    description: str
+
+
+def funnel_chart(drift: Drift) -> FunnelChart | None:
+    """The funnel plot's geometry (server-side SVG): Yes rate against judgements, with the
+    team's rate and its 95% and 99.8% limits. Templates only place what is computed here."""
+    rate = drift.team_rate
+    if rate is None or not drift.rows:
+        return None
+    width, height, left, right, top, bottom = 640, 320, 56, 620, 16, 272
+    x_max = max(r.judgements for r in drift.rows) * 1.1
+
+    def x(n: float) -> float:
+        return round(left + (right - left) * n / x_max, 1)
+
+    def y(percent: float) -> float:
+        return round(bottom - (bottom - top) * percent / 100, 1)
+
+    p0 = rate / 100
+    steps = [max(1, round(x_max * i / 60)) for i in range(1, 61)]
+    lines: dict[str, str] = {}
+    for name, z in (("95", Z_95), ("998", Z_998)):
+        limits = [(n, *funnel_limits(p0, n, z)) for n in sorted(set(steps))]
+        lines[f"low_{name}"] = " ".join(f"{x(n)},{y(lo)}" for n, lo, _ in limits)
+        lines[f"high_{name}"] = " ".join(f"{x(n)},{y(hi)}" for n, _, hi in limits)
+    points = [FunnelPoint(x(r.judgements), y(r.rate), r.label, r.outside_998) for r in drift.rows]
+    described = "; ".join(
+        f"{r.label}: {whole_percent(r.rate)}% Yes of {r.judgements} judgements"
+        f"{' (outside the 99.8% limits)' if r.outside_998 else ''}"
+        for r in drift.rows
+    )
+    return FunnelChart(
+        width=width,
+        height=height,
+        plot_left=left,
+        plot_right=right,
+        plot_top=top,
+        plot_bottom=bottom,
+        team_y=y(rate),
+        lines=lines,
+        points=points,
+        y_ticks=[(y(v), f"{v}%") for v in (0, 25, 50, 75, 100)],
+        x_ticks=[(x(v), str(v)) for v in _ticks(x_max)],
+        description=f"Team rate {whole_percent(rate)}% Yes. {described}.",
+    )
+
+
+def _ticks(x_max: float) -> list[int]:
+    step = max(1, round(x_max / 5 / 10) * 10) if x_max > 20 else max(1, round(x_max / 5))
+    return list(range(0, int(x_max) + 1, step))
+
+
+@dataclass(frozen=True)
+class DriftLine:
+    label: str
+    judgements: int
+    rate: str
+    limits_95: str
+    limits_998: str
+    note: str
+
+
+def drift_lines(drift: Drift) -> list[DriftLine]:
+    return [
+        DriftLine(
+            label=r.label,
+            judgements=r.judgements,
+            rate=f"{whole_percent(r.rate)}% ({r.yes} of {r.judgements})",
+            limits_95=f"{whole_percent(r.low_95)}–{whole_percent(r.high_95)}%",
+            limits_998=f"{whole_percent(r.low_998)}–{whole_percent(r.high_998)}%",
+            note=r.note,
+        )
+        for r in drift.rows
+    ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -22,6 +22,9 @@ from core.cache import cache_get, cache_set
 from inspections.models import Inspection, Question
 from inspections.selectors import SCORES_CACHE_FORMAT, inspection_data_version
 from scoring.arithmetic import is_small_base, percent_exact, percent_published, wilson_interval
+
+if TYPE_CHECKING:
+    from scoring.baseline import BaselineComparison
 
 FLAGS: tuple[str, ...] = tuple(c.value for c in Question.AppliesWhen if c.value)
 
@@ -123,6 +126,9 @@ class InspectionScores:
     questions: list[QuestionScore]
     breakdowns: dict[str, list[GroupScores]]
     profile: dict[str, list[ProfileRow]] = field(default_factory=dict)
+    # The comparison with a baseline, when the caller asked for it (the report does:
+    # reports.selectors.report_scores); inspection_scores() itself leaves it None.
+    baseline: BaselineComparison | None = None
 
     def question(self, code: str) -> QuestionScore:
         """The overall score of one question, by code (KeyError if the framework lacks it)."""

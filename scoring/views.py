@@ -13,13 +13,19 @@ from django.shortcuts import render
 from cases.selectors import inspection_progress
 from inspections.access import require_lead, standing_get
 from scoring.agreement import inspection_agreement
+from scoring.arithmetic import whole_percent
+from scoring.baseline import baseline_comparison
+from scoring.drift import inspection_drift
 from scoring.presenters import (
     agreement_line,
     breakdown_tables,
+    drift_lines,
+    funnel_chart,
     key_figures,
     key_question_chart,
     score_rows,
     still_to_do,
+    then_and_now_lines,
 )
 from scoring.selectors import inspection_scores
 
@@ -31,6 +37,8 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     scores = inspection_scores(access.inspection)
     progress = inspection_progress(access.inspection)
     key_codes = [q.code for q in scores.key_questions]
+    baseline = baseline_comparison(access.inspection, scores)
+    drift = inspection_drift(access.inspection)
     return render(
         request,
         "scoring/dashboard.html",
@@ -49,6 +57,14 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
             "rows": score_rows(scores.questions),
             "chart": key_question_chart(scores),
             "key_codes": key_codes,
+            "baseline": baseline,
+            "drift": drift,
+            "drift_lines": drift_lines(drift),
+            "drift_team_rate": (
+                f"{whole_percent(drift.team_rate)}% Yes" if drift.team_rate is not None else ""
+            ),
+            "funnel": funnel_chart(drift),
+            "then_and_now": then_and_now_lines(scores, baseline) if baseline else [],
             "breakdowns": breakdown_tables(scores, [q.code for q in scores.questions]),
         },
     )

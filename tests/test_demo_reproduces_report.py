@@ -213,3 +213,48 @@ def test_every_contextual_fact_is_printed_as_published_with_its_footnote_number(
 
 def test_the_demo_invents_no_dates_the_report_does_not_give(demo):
     assert (demo.fieldwork_start, demo.fieldwork_end, demo.publication_date) == (None, None, None)
+
+
+def test_the_demo_narrative_filled_from_the_data_reads_as_published(demo, report_text):
+    """Every paragraph of the demo's narrative, its references filled (numbers and proportion
+    words alike), is found word for word in the published report (compared without spaces: the
+    demo puts a space the published text lacks after one comma)."""
+    from reports.models import ReportSection
+    from reports.references import fill
+    from scoring.selectors import inspection_scores
+
+    scores = inspection_scores(demo)
+    published = "".join(report_text.split())
+    sections = list(ReportSection.objects.filter(inspection=demo))
+    assert sections
+    phrases = 0
+    for section in sections:
+        phrases += section.body.count("{{phrase ")
+        text, problems = fill(section.body, scores)
+        assert problems == [], problems
+        for paragraph in text.split("\n\n"):
+            flat = "".join(paragraph.split())
+            if flat:
+                assert flat in published, paragraph[:120]
+    # The proportion words bound to data: C1, C3, S2, S8 No and S9 (twice).
+    assert phrases == 6
+
+
+@pytest.mark.parametrize(
+    ("reference", "published"),
+    [
+        ("phrase C1", "fewer than half of cases met the sufficient standard"),
+        ("phrase C3 capital", "Fewer than a third of all cases met the threshold"),
+        ("phrase S2", "made in just over two-thirds of relevant cases"),
+        ("phrase S8 no", "in over three-quarters of inspected cases, management oversight"),
+        ("phrase S9", "despite almost all staff believing"),
+        ("phrase S9 capital", "Almost all staff interviewed (94 per cent)"),
+    ],
+)
+def test_each_proportion_phrase_gives_the_published_words(demo, report_text, reference, published):
+    from reports.references import resolve
+    from scoring.selectors import inspection_scores
+
+    words = resolve(reference, inspection_scores(demo))
+    assert published in " ".join(report_text.split())
+    assert published.startswith(words) or f" {words} " in published, (words, published)

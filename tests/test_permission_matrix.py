@@ -339,6 +339,8 @@ MATRIX: dict[str, list[Row]] = {
     ],
     "inspections/<slug:slug>/facts/<int:fact_id>/remove/": [Row("get", LEAD_PAGE)],
     "inspections/<slug:slug>/history/": [Row("get", LEAD_PAGE)],
+    # An empty form names no baseline: the lead is told so (400).
+    "inspections/<slug:slug>/baseline/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
     "inspections/<slug:slug>/team/": [Row("get", LEAD_PAGE), Row("post", LEAD_FORM, {})],
     "inspections/<slug:slug>/team/<str:username>/": [
         Row("get", LEAD_PAGE),
@@ -446,6 +448,15 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/exports/answers.csv": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/answers.xlsx": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/scores/": [Row("get", API_READ)],
+    "api/v1/inspections/<slug:slug>/agreement/": [Row("get", API_LEAD_READ)],
+    "api/v1/inspections/<slug:slug>/drift/": [Row("get", API_LEAD_READ)],
+    "api/v1/inspections/<slug:slug>/baseline/": [
+        Row("get", API_READ),
+        # An empty body names no baseline: the lead is told so (400); nobody else may set it.
+        Row("put", api_lead_write(400), {}),
+        # The world has no baseline: the lead is told there is none to remove (409).
+        Row("delete", api_lead_write(409)),
+    ],
     "api/v1/inspections/<slug:slug>/exports/scores.csv": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/exports/scores.xlsx": [Row("get", API_READ)],
     "api/v1/inspections/<slug:slug>/report/builds/": [

@@ -175,3 +175,50 @@ class ContextFactInputSerializer(serializers.Serializer):
     group = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source = serializers.CharField(required=False, allow_blank=True)
     order = serializers.IntegerField(required=False, min_value=1)
+
+
+class BaselineFigureSerializer(serializers.Serializer):
+    question_code = serializers.CharField(max_length=20)
+    relevant = serializers.IntegerField(min_value=0, max_value=10_000_000)
+    yes = serializers.IntegerField(
+        required=False, allow_null=True, min_value=0, max_value=10_000_000
+    )
+    percent = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        max_value=100,
+        help_text="A published percentage of `relevant` (instead of `yes`).",
+    )
+
+
+class BaselineInputSerializer(serializers.Serializer):
+    previous = serializers.SlugField(
+        required=False, allow_blank=True, help_text="An earlier inspection, by slug."
+    )
+    title = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    year = serializers.IntegerField(required=False, allow_null=True)
+    source = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    figures = BaselineFigureSerializer(many=True, required=False)
+
+
+class BaselineOutputFigureSerializer(serializers.Serializer):
+    question_code = serializers.CharField()
+    yes = serializers.IntegerField()
+    relevant = serializers.IntegerField()
+    published_percent = serializers.IntegerField(allow_null=True)
+
+
+class BaselineDetailSerializer(serializers.Serializer):
+    previous = serializers.SlugField(source="previous.slug", allow_null=True, default=None)
+    previous_title = serializers.CharField(source="previous.title", allow_null=True, default=None)
+    title = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    source = serializers.CharField()
+    figures = BaselineOutputFigureSerializer(many=True, source="figures.all")
+
+
+class BaselineSerializer(serializers.Serializer):
+    baseline = BaselineDetailSerializer(
+        allow_null=True, help_text="null when the inspection has no baseline."
+    )

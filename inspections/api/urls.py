@@ -36,4 +36,9 @@ urlpatterns = [
         views.ContextFactDetailView.as_view(),
         name="api-inspection-context-fact",
     ),
+    path(
+        "inspections/<slug:slug>/baseline/",
+        views.BaselineView.as_view(),
+        name="api-inspection-baseline",
+    ),
 ]

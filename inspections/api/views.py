@@ -13,12 +13,14 @@ from rest_framework.views import APIView
 
 from api import schema
 from api.concurrency import etag, if_match, stale
-from api.exceptions import NOT_FOUND_MESSAGE
+from api.exceptions import NOT_FOUND_MESSAGE, Conflict
 from api.pagination import Pagination
 from api.schema import ok
 from core.exceptions import StaleWriteError
 from inspections.access import require_lead, require_manage, require_person, standing_get
 from inspections.api.serializers import (
+    BaselineInputSerializer,
+    BaselineSerializer,
     ContextFactInputSerializer,
     ContextFactSerializer,
     FrameworkSerializer,
@@ -28,7 +30,7 @@ from inspections.api.serializers import (
     PDUSerializer,
     RecommendationSerializer,
 )
-from inspections.models import ContextFact, Inspection
+from inspections.models import Baseline, ContextFact, Inspection
 from inspections.selectors import (
     inspection_context_facts,
     inspection_framework,
@@ -37,6 +39,9 @@ from inspections.selectors import (
     inspections_list,
 )
 from inspections.services import (
+    BaselineFigureInput,
+    baseline_clear,
+    baseline_set,
     context_fact_add,
     context_fact_move,
     context_fact_remove,
@@ -311,3 +316,77 @@ class InspectionFrameworkView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         inspection = standing_get(request.user, slug).inspection
         return Response(FrameworkSerializer(inspection_framework(inspection=inspection)).data)
+
+
+class BaselineView(APIView):
+    """What the inspection is compared with: an earlier inspection, or figures from a report.
+    Anyone who may see the inspection reads it; the lead sets or removes it."""
+
+    def _read(self, inspection: Inspection) -> Response:
+        baseline = (
+            Baseline.objects.filter(inspection=inspection)
+            .select_related("previous")
+            .prefetch_related("figures")
+            .first()
+        )
+        return Response(BaselineSerializer({"baseline": baseline}).data)
+
+    @extend_schema(
+        tags=["inspections"],
+        operation_id="baseline_retrieve",
+        responses={200: ok(BaselineSerializer, "The baseline, or null."), **schema.READ_ERRORS},
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        return self._read(standing_get(request.user, slug).inspection)
+
+    @extend_schema(
+        tags=["inspections"],
+        operation_id="baseline_update",
+        request=BaselineInputSerializer,
+        responses={200: ok(BaselineSerializer, "Set."), 400: schema.BAD_REQUEST},
+    )
+    def put(self, request: Request, slug: str) -> Response:
+        """Set the baseline (the lead): `previous` (an inspection's slug), or `figures` with
+        `title`, `year` and `source`, or both. Replaces any baseline there was."""
+        standing = standing_get(request.user, slug)
+        data = BaselineInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        baseline_set(
+            inspection=standing.inspection,
+            by=request.user,
+            previous_slug=values.get("previous", ""),
+            title=values.get("title", ""),
+            year=values.get("year"),
+            source=values.get("source", ""),
+            figures=[
+                BaselineFigureInput(
+                    question_code=f["question_code"],
+                    relevant=f["relevant"],
+                    yes=f.get("yes"),
+                    percent=f.get("percent"),
+                )
+                for f in values.get("figures", [])
+            ],
+        )
+        return self._read(standing.inspection)
+
+    @extend_schema(
+        tags=["inspections"],
+        operation_id="baseline_destroy",
+        responses={
+            204: OpenApiResponse(description="Removed."),
+            409: schema.CONFLICT,
+            **schema.READ_ERRORS,
+        },
+    )
+    def delete(self, request: Request, slug: str) -> Response:
+        """Remove the baseline (the lead); 409 when there is none."""
+        standing = standing_get(request.user, slug)
+        if not baseline_clear(inspection=standing.inspection, by=request.user):
+            raise Conflict(
+                "This inspection has no baseline to remove.",
+                field="baseline",
+                reasons=["There is no baseline."],
+            )
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -37,7 +37,13 @@ from reports.api.serializers import (
     SectionSerializer,
 )
 from reports.models import ReportBuild, Section
-from reports.selectors import builds_of, publication_checklist, sections_of, versions_of
+from reports.selectors import (
+    builds_of,
+    publication_checklist,
+    report_scores,
+    sections_of,
+    versions_of,
+)
 from reports.services import (
     PublicationBlockedError,
     StaleEditError,
@@ -49,7 +55,6 @@ from reports.services import (
     section_check,
     section_save,
 )
-from scoring.selectors import inspection_scores
 
 FILE_RESPONSES = {
     (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The PDF."),
@@ -371,7 +376,7 @@ class ReportChecklistView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         """Ready to publish? Every task, done or not, with what is left (the page's checklist)."""
         inspection = _led_inspection(request, slug)
-        tasks = publication_checklist(inspection, inspection_scores(inspection))
+        tasks = publication_checklist(inspection, report_scores(inspection))
         return Response(
             [
                 {

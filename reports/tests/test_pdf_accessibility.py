@@ -25,9 +25,8 @@ from pdfua import validate
 from reports import services
 from reports.models import ReportBuild
 from reports.rendering import html_to_pdf, report_document, report_html
-from reports.selectors import case_data_sha256
+from reports.selectors import case_data_sha256, report_scores
 from reports.services import media_path
-from scoring.selectors import inspection_scores
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,9 @@ _pdfs: dict[str, bytes] = {}
 def _render(inspection) -> tuple[str, object]:
     document = report_document(
         inspection=inspection,
-        scores=inspection_scores(inspection),
+        # As a build does: with the comparison with the demo's (synthetic) baseline, so the
+        # "Then and now" table is checked too.
+        scores=report_scores(inspection),
         data_sha256=case_data_sha256(inspection),
         built_at=BUILT_AT,
     )
@@ -193,7 +194,7 @@ def test_headings_and_bookmarks_follow_the_html(report):
     source, _, path = report
     headings = _html_headings(source)
     assert headings[0] == (1, "Dynamic Inspection of Public Protection in South West region")
-    assert [text for _, text in headings[1:12]] == [
+    assert [text for _, text in headings[1:13]] == [
         "Contents",
         "Chief Inspector’s judgement",
         "Context",
@@ -201,6 +202,7 @@ def test_headings_and_bookmarks_follow_the_html(report):
         "Regional recommendations",
         "HMPPS recommendations",
         "Scoring",
+        "Then and now",  # under Scoring (h3): the demo is compared with its synthetic baseline
         "Follow-up activity",
         "Key contextual facts",
         "Further information",
@@ -233,7 +235,7 @@ def test_table_header_cells_are_marked_scoped_and_referenced(report):
                     referenced = [str(h) for h in cell.A.Headers]
                     assert referenced and set(referenced) <= ids
         # A group of facts ("Staffing level") heads its members' values.
-        facts = tables[1]
+        facts = tables[2]  # after the scoring table and the "Then and now" table
         group = next(c for c in _elements(facts) if _role(c) == "/TH" and "/ColSpan" in c.A)
         members = [
             c

@@ -69,6 +69,15 @@ def scores() -> InspectionScores:
         ("share profile.rosh.low symbol", "5%"),
         # 40 of 64 is 62.5%: published rounding takes halves up.
         ("share profile.rosh.medium", "63 per cent"),
+        # Proportions in words (scoring.arithmetic.proportion_phrase): 38 of 64 is 59%.
+        ("phrase C2", "over half"),
+        ("phrase C2 capital", "Over half"),
+        ("phrase C2 no", "fewer than half"),  # 26 of 64
+        ("phrase S3", "over three-quarters"),  # 15 of 18, N/A left out of the base
+        ("phrase S4 no", "fewer than half"),  # 7 of 17
+        ("phrase profile.mappa.eligible", "just over a third"),  # 22 of 64
+        ("phrase profile.mappa.level_1 capital", "Almost a third"),  # 20 of 64
+        ("phrase profile.rosh.low", "fewer than a quarter"),  # 3 of 64
     ],
 )
 def test_each_reference_kind_renders_in_house_style(scores, reference, expected):
@@ -94,8 +103,12 @@ def test_fill_replaces_every_reference_in_prose(scores):
         ("count profile.rosh.purple", "no group 'purple'"),
         ("count profile.colour.red", "no profile table 'colour'"),
         ("share C2", "share is for profile groups"),
-        ("percent profile.rosh.low", "a profile group takes count or share"),
+        ("percent profile.rosh.low", "a profile group takes count, share or phrase"),
         ("percent cases", "takes only count"),
+        ("phrase cases", "takes only count"),
+        ("phrase C2 relevant", "counts yes or no answers"),
+        ("phrase C2 symbol", "phrase gives words, so symbol does not apply"),
+        ("phrase C2 numerals", "phrase gives words, so numerals does not apply"),
     ],
 )
 def test_an_unknown_or_malformed_reference_is_a_blocking_problem(scores, reference, message_part):
@@ -114,6 +127,11 @@ def test_a_question_with_no_relevant_cases_is_a_problem_awaiting_data(scores):
     assert "S9 has no relevant cases" in problems[0].message
     # Left as written, so a preview shows the author where it is.
     assert "{{percent S9}}" in text
+
+
+def test_a_phrase_for_a_question_with_no_relevant_cases_awaits_data(scores):
+    problems = problems_in("Almost all staff ({{phrase S9}}).", scores)
+    assert [p.awaiting_data for p in problems] == [True]
 
 
 def test_counting_a_question_with_no_relevant_cases_is_allowed(scores):
@@ -190,3 +208,54 @@ def test_markdown_that_would_take_minutes_is_refused_and_never_rendered():
     # Shown as text, escaped, not handed to the Markdown parser (which would take minutes).
     assert markdown_to_safe_html(brackets).startswith("<p>[[[")
     assert markdown_to_safe_html(">" * 100_000).startswith("<p>&gt;")
+
+
+def _compared(scores: InspectionScores, then: tuple[int, int], now_code: str = "C2"):
+    from dataclasses import replace
+
+    from scoring.arithmetic import change_words, difference_interval, percent_published
+    from scoring.baseline import BaselineComparison, Comparison
+
+    now = scores.question(now_code)
+    low, high = difference_interval(*then, now.yes, now.relevant)
+    then_percent = percent_published(*then)
+    comparison = Comparison(
+        code=now_code,
+        then_yes=then[0],
+        then_relevant=then[1],
+        then_percent=then_percent,
+        now_yes=now.yes,
+        now_relevant=now.relevant,
+        now_percent=now.percent,
+        change=now.percent - then_percent,
+        low=low,
+        high=high,
+        words=change_words(low, high),
+    )
+    return replace(
+        scores,
+        baseline=BaselineComparison("Earlier", "", None, {now_code: comparison}),
+    )
+
+
+@pytest.mark.parametrize(
+    ("then", "reference", "expected"),
+    [
+        # C2 is 38 of 64 (59%).
+        ((33, 64), "change C2", "up from 52 per cent to 59 per cent (no clear change)"),
+        ((12, 64), "change C2 symbol", "up from 19% to 59% (improved)"),
+        ((60, 64), "change C2 capital", "Down from 94 per cent to 59 per cent (declined)"),
+        ((38, 64), "change C2", "unchanged at 59 per cent (no clear change)"),
+    ],
+)
+def test_a_change_reference_words_then_now_and_what_the_interval_allows(
+    scores, then, reference, expected
+):
+    assert resolve(reference, _compared(scores, then)) == expected
+
+
+def test_a_change_reference_needs_a_baseline_with_that_question(scores):
+    problems = problems_in("{{change C2}}", scores)
+    assert "no baseline" in problems[0].message
+    problems = problems_in("{{change S3}}", _compared(scores, (30, 64)))
+    assert "no figure for S3" in problems[0].message

@@ -132,3 +132,34 @@ def test_the_content_hash_follows_the_narrative(demo):
     before = content_sha256(demo)
     ReportSection.objects.filter(inspection=demo, key=Section.CONTEXT).update(body="Changed.")
     assert content_sha256(demo) != before
+
+
+def test_the_report_has_a_then_and_now_table_against_the_synthetic_baseline(demo):
+    from reports.selectors import report_scores
+
+    document = report_document(
+        inspection=demo, scores=report_scores(demo), data_sha256=case_data_sha256(demo)
+    )
+    assert [line.text for line in document.then_and_now] == [
+        q.text for q in inspection_scores(demo).key_questions
+    ]
+    html = report_html(document)
+    table = html.split('id="then-and-now-table"')[1].split("</table>")[0]
+    assert "points (95% CI" in table
+    # The comparison says on its face that the earlier inspection is synthetic.
+    assert "Compared with SYNTHETIC earlier inspection" in _text(html)
+    # The South West's own figures are unchanged: 45% (29 of 64) now for C1.
+    assert "45% (29 of 64)" in table
+
+
+def test_without_a_baseline_there_is_no_then_and_now(demo):
+    from inspections.models import Baseline
+    from reports.selectors import report_scores
+
+    Baseline.objects.filter(inspection=demo).delete()
+    html = report_html(
+        report_document(
+            inspection=demo, scores=report_scores(demo), data_sha256=case_data_sha256(demo)
+        )
+    )
+    assert "then-and-now" not in html

@@ -61,9 +61,79 @@ class ProfileSerializer(serializers.Serializer):
     mappa = ProfileRowSerializer(many=True)
 
 
+class BaselineFigureSerializer(serializers.Serializer):
+    """A key question then (the baseline) and now, with the change and its 95% interval."""
+
+    source = serializers.CharField(help_text="The baseline: an inspection's title or a report's.")
+    then_yes = serializers.IntegerField()
+    then_relevant = serializers.IntegerField()
+    then_percent = serializers.IntegerField(help_text="As published then, or from the counts.")
+    change = serializers.IntegerField(help_text="Percentage points, now minus then.")
+    low = serializers.FloatField(help_text="95% interval for the change (Newcombe), low end.")
+    high = serializers.FloatField(help_text="95% interval for the change, high end.")
+    words = serializers.CharField(help_text="improved, declined or no clear change")
+
+
+class ScoredQuestionSerializer(QuestionScoreSerializer):
+    baseline = BaselineFigureSerializer(
+        required=False,
+        help_text="Present only when the inspection has a baseline with this question.",
+    )
+
+
 class InspectionScoresSerializer(serializers.Serializer):
     inspection = serializers.SlugField(source="inspection.slug")
     cases = serializers.IntegerField()
-    questions = QuestionScoreSerializer(many=True)
+    questions = ScoredQuestionSerializer(many=True)
     breakdowns = BreakdownsSerializer()
     profile = ProfileSerializer()
+
+
+class AgreementRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The question code, the marker's username, or 'all'.")
+    label = serializers.CharField()
+    cases = serializers.IntegerField(help_text="Double-marked cases.")
+    judgements = serializers.IntegerField(help_text="Pairs of judgements compared.")
+    agreed = serializers.IntegerField()
+    percent = serializers.IntegerField(
+        source="percent_published",
+        allow_null=True,
+        help_text="Percentage agreement, published rounding; null with no pairs.",
+    )
+    kappa = serializers.FloatField(
+        allow_null=True,
+        help_text="Cohen's kappa; null with no pairs or when both markers used one answer.",
+    )
+    ac1 = serializers.FloatField(
+        allow_null=True,
+        help_text="Gwet's AC1 on the Yes/No scale; stays meaningful when nearly every answer "
+        "is the same, where kappa falls towards zero. Null with no pairs.",
+    )
+
+
+class AgreementSerializer(serializers.Serializer):
+    by_question = AgreementRowSerializer(many=True)
+    by_inspector = AgreementRowSerializer(many=True)
+    overall = AgreementRowSerializer()
+
+
+class DriftRowSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="The inspector's username ('' when not allocated).")
+    label = serializers.CharField()
+    judgements = serializers.IntegerField(help_text="Yes and No answers to key questions.")
+    yes = serializers.IntegerField()
+    rate = serializers.FloatField(help_text="Yes rate, percent.")
+    low_95 = serializers.FloatField()
+    high_95 = serializers.FloatField()
+    low_998 = serializers.FloatField()
+    high_998 = serializers.FloatField()
+    outside_998 = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class DriftSerializer(serializers.Serializer):
+    team_yes = serializers.IntegerField()
+    team_judgements = serializers.IntegerField()
+    team_rate = serializers.FloatField(allow_null=True)
+    caveat = serializers.CharField()
+    rows = DriftRowSerializer(many=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -17,9 +18,17 @@ from api.concurrency import not_modified, with_etag
 from api.views import ExportView
 from core.cache import cache_get, cache_set
 from core.exports import XLSX_TYPE, csv_response, xlsx_response
-from inspections.access import standing_get
+from inspections.access import require_lead, standing_get
 from inspections.selectors import data_etag, inspection_data_version
-from scoring.api.serializers import InspectionScoresSerializer
+from scoring.agreement import inspection_agreement
+from scoring.api.serializers import (
+    AgreementSerializer,
+    BaselineFigureSerializer,
+    DriftSerializer,
+    InspectionScoresSerializer,
+)
+from scoring.baseline import baseline_comparison
+from scoring.drift import inspection_drift
 from scoring.exports import scores_rows
 from scoring.selectors import SCORES_CACHE_SECONDS, inspection_scores, scores_cache_key
 
@@ -39,9 +48,25 @@ class InspectionScoresView(APIView):
     )
     def get(self, request: Request, slug: str) -> Any:
         inspection = standing_get(request.user, slug).inspection
-        # The ETag names the data version: unchanged data is a 304 without counting anything.
+        # The ETag names the data version (and the baseline's figures, when there is one):
+        # unchanged data is a 304.
         version = inspection_data_version(inspection)
-        tag = data_etag(inspection, version, what="scores")
+        scores = inspection_scores(inspection, version=version)
+        # Extends the contract: a question compared with a baseline gains `baseline`. The
+        # baseline is not in the data version (it may be another inspection), so its figures
+        # are part of the tag.
+        baseline = baseline_comparison(inspection, scores)
+        compared: dict[str, Any] = {}
+        if baseline is not None:
+            compared = {
+                code: BaselineFigureSerializer({"source": baseline.label, **vars(c)}).data
+                for code, c in baseline.comparisons.items()
+            }
+        what = "scores"
+        if compared:
+            digest = hashlib.sha256(json.dumps(compared, sort_keys=True, default=str).encode())
+            what = f"scores-b{digest.hexdigest()[:16]}"
+        tag = data_etag(inspection, version, what=what)
         unchanged = not_modified(request, tag)
         if unchanged is not None:
             return unchanged
@@ -50,12 +75,67 @@ class InspectionScoresView(APIView):
         key = scores_cache_key(inspection, version, what="scores-json")
         body = cache_get(key)
         if not isinstance(body, bytes):
-            scores = inspection_scores(inspection, version=version)
             body = JSONRenderer().render(InspectionScoresSerializer(scores).data)
             cache_set(key, body, timeout=SCORES_CACHE_SECONDS)
+        if compared:
+            data = json.loads(body)
+            for question in data["questions"]:
+                if question["code"] in compared:
+                    question["baseline"] = compared[question["code"]]
+            body = JSONRenderer().render(data)
         if request.accepted_renderer.format == "json":
             return with_etag(HttpResponse(body, content_type="application/json"), tag)
         return with_etag(Response(json.loads(body)), tag)  # the browsable API
+
+
+class AgreementView(APIView):
+    """Moderation agreement (the lead's): percentage, Cohen's kappa and Gwet's AC1 per key
+    question, per inspector and overall, over each double-marked case's first moderation."""
+
+    @extend_schema(
+        responses={
+            200: schema.ok(AgreementSerializer, "Agreement per key question and inspector."),
+            **schema.READ_ERRORS,
+        },
+        operation_id="inspection_agreement",
+        tags=["scores"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        standing = standing_get(request.user, slug)
+        require_lead(standing, "see moderation agreement")
+        return Response(AgreementSerializer(inspection_agreement(standing.inspection)).data)
+
+
+CAVEAT = (
+    "Allocation is not random: an inspector outside the 99.8% limits may have had different "
+    "cases. Look at a sample of their cases before drawing a conclusion."
+)
+
+
+class DriftView(APIView):
+    """Inspector drift (the lead's): each inspector's Yes rate on the key questions against the
+    team's, with the funnel plot's 95% and 99.8% limits for their number of judgements."""
+
+    @extend_schema(
+        responses={200: schema.ok(DriftSerializer, "Drift per inspector."), **schema.READ_ERRORS},
+        operation_id="inspection_drift",
+        tags=["scores"],
+    )
+    def get(self, request: Request, slug: str) -> Response:
+        standing = standing_get(request.user, slug)
+        require_lead(standing, "see inspector drift")
+        drift = inspection_drift(standing.inspection)
+        return Response(
+            DriftSerializer(
+                {
+                    "team_yes": drift.team_yes,
+                    "team_judgements": drift.team_judgements,
+                    "team_rate": drift.team_rate,
+                    "caveat": CAVEAT,
+                    "rows": drift.rows,
+                }
+            ).data
+        )
 
 
 _SCORES_DESCRIPTION = (

@@ -142,6 +142,9 @@ def test_token_authentication_works(demo, api_client):
 
 
 def _queries_for(slug: str, api_client) -> int:
+    from django.core.cache import cache
+
+    cache.clear()  # cold: the count of a first read after a write
     with CaptureQueriesContext(connection) as ctx:
         response = api_client.get(url(slug))
     assert response.status_code == 200
@@ -149,13 +152,60 @@ def _queries_for(slug: str, api_client) -> int:
 
 
 def test_query_count_does_not_grow_with_the_number_of_cases(demo, api_client):
+    from inspections.models import Baseline
+
     call_command("generate_synthetic", slug="big", cases=2000, seed=7)
     admin = UserFactory(username="root", is_superuser=True)
     api_client.force_authenticate(admin)
+    with_baseline = _queries_for(demo.slug, api_client)
+    Baseline.objects.filter(inspection=demo).delete()
     small = _queries_for(demo.slug, api_client)
     big = _queries_for("big", api_client)
     assert Inspection.objects.get(slug="big").cases.count() == 2000
     assert small == big
     # The fixed number: inspection, its data version (the cache's key: nothing cached yet),
-    # questions, PDUs, one grouped scan of cases, one of answers.
-    assert big == 6
+    # questions, PDUs, one grouped scan of cases, one of answers, and whether there is a
+    # baseline.
+    assert big == 7
+    # With one: its figures, and the earlier inspection's six (whatever its size).
+    assert with_baseline == 7 + 1 + 6
+
+
+def test_agreement_gives_kappa_and_ac1_per_question_and_inspector_to_the_lead(
+    demo, api_client, django_assert_num_queries
+):
+    from cases.models import ModerationReview
+
+    lead = Membership.objects.get(inspection=demo, role="lead").user
+    api_client.force_authenticate(lead)
+    agreement_url = reverse("api-inspection-agreement", args=[demo.slug])
+    with django_assert_num_queries(4):  # the standing, then three for every case at once
+        body = api_client.get(agreement_url).json()
+    assert [row["key"] for row in body["by_question"]] == ["C1", "C2", "C3", "C4"]
+    assert body["by_inspector"], "the demo's double-marked cases have markers"
+    # Worked from the moderation rows directly (the demo moderates each case once).
+    pairs = list(
+        ModerationReview.objects.filter(case__inspection=demo).values_list(
+            "inspector_value", "moderator_value"
+        )
+    )
+    n = len(pairs)
+    agreed = sum(1 for a, b in pairs if a == b)
+    yes_share = sum((a == "yes") + (b == "yes") for a, b in pairs) / (2 * n)
+    chance = 2 * yes_share * (1 - yes_share)
+    overall = body["overall"]
+    assert (overall["judgements"], overall["agreed"]) == (n, agreed) == (64, 61)
+    assert overall["percent"] == 95  # 61 of 64 is 95.3%
+    assert overall["ac1"] == pytest.approx((agreed / n - chance) / (1 - chance))
+    assert -1 <= overall["kappa"] <= 1
+    for row in body["by_question"] + body["by_inspector"]:
+        assert {"key", "label", "cases", "judgements", "agreed", "percent", "kappa", "ac1"} <= set(
+            row
+        )
+
+
+def test_agreement_is_the_leads_alone(demo, api_client):
+    inspector = Membership.objects.filter(inspection=demo, role="inspector").first().user
+    api_client.force_authenticate(inspector)
+    response = api_client.get(reverse("api-inspection-agreement", args=[demo.slug]))
+    assert response.status_code == 403

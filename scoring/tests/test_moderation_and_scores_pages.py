@@ -97,7 +97,7 @@ def test_a_disagreement_without_a_comment_or_judgement_is_refused(client, framew
     assert not ModerationReview.objects.exists()
 
 
-def test_the_agreement_page_shows_percentage_and_kappa_with_their_bases(client, framework):
+def test_the_agreement_page_shows_percentage_kappa_and_ac1_with_their_bases(client, framework):
     world = make_world(framework)
     client.force_login(world.lead)
     client.post(moderate_url(world), verdicts(world.submitted, C2=("disagree", "no", "Why.")))
@@ -109,6 +109,11 @@ def test_the_agreement_page_shows_percentage_and_kappa_with_their_bases(client, 
     assert (overall.agreed, overall.judgements, overall.percent) == (3, 4, "75%")
     # One marker always said yes: kappa is 0 here (no agreement beyond chance).
     assert overall.kappa in ("0.00", "−0.00")
+    # AC1 (Yes/No scale): pi_yes = 7/8, p_e = 2 * 7/8 * 1/8 = 7/32, (24/32 - 7/32) / (25/32).
+    assert overall.ac1 == "0.68"
+    assert "kappa falls towards zero when nearly every answer is the same" in (
+        response.content.decode()
+    )
     (inspector_line,) = response.context["by_inspector"]
     assert inspector_line.label == "Ann" and inspector_line.cases == 1
 
@@ -212,8 +217,9 @@ def _queries(client, url: str) -> int:
         ("inspection-home", "inspector", 4),
         # 11, and the access log's row (an INSERT in a savepoint: three statements here).
         ("case-index", "lead", 14),
-        # The scores after a write: the data version, then the scan (ADR 14).
-        ("scores-dashboard", "lead", 9),
+        # The scores after a write: the data version, then the scan (ADR 14); whether there
+        # is a baseline, and drift.
+        ("scores-dashboard", "lead", 11),
         ("agreement", "lead", 6),
     ],
 )

@@ -117,19 +117,26 @@ def test_the_chart_draws_each_key_question_in_proportion(framework):
 
 
 @pytest.mark.parametrize(
-    ("pairs", "percent", "kappa"),
+    ("pairs", "percent", "kappa", "ac1"),
     [
-        ((), "–", "–"),
-        ((("yes", "yes"), ("no", "no")), "100%", "1.00"),
-        ((("yes", "no"), ("no", "yes")), "0%", "−1.00"),
-        ((("yes", "yes"), ("yes", "yes")), "100%", "–"),  # kappa undefined: one category
+        ((), "–", "–", "–"),
+        ((("yes", "yes"), ("no", "no")), "100%", "1.00", "1.00"),
+        ((("yes", "no"), ("no", "yes")), "0%", "−1.00", "−1.00"),
+        # kappa undefined with one category; AC1 on the Yes/No scale is perfect agreement.
+        ((("yes", "yes"), ("yes", "yes")), "100%", "–", "1.00"),
         # 1 of 8 agreed is 12.5%: published rounding gives 13% (round() would give 12%).
-        ((("yes", "yes"),) + (("yes", "no"),) * 7, "13%", "0.00"),
+        # AC1: pi_yes = 9/16, p_e = 2 * 9/16 * 7/16 = 126/256, (1/8 - 126/256) / (130/256).
+        ((("yes", "yes"),) + (("yes", "no"),) * 7, "13%", "0.00", "−0.72"),
     ],
 )
-def test_agreement_lines_word_percentage_and_kappa(pairs, percent, kappa):
+def test_agreement_lines_word_percentage_kappa_and_ac1(pairs, percent, kappa, ac1):
     line = agreement_line(AgreementRow("k", "K", cases=len(pairs), pairs=pairs))
-    assert (line.percent, line.kappa, line.judgements) == (percent, kappa, len(pairs))
+    assert (line.percent, line.kappa, line.ac1, line.judgements) == (
+        percent,
+        kappa,
+        ac1,
+        len(pairs),
+    )
 
 
 def test_an_import_line_that_csv_cannot_read_or_that_is_too_long_is_named(framework):
