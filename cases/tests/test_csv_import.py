@@ -5,20 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
 from django.db import OperationalError, connection, connections
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from kombu import pools as kombu_pools
 
 from cases.models import Case, CaseImport
 from cases.services import CsvImportError, cases_import_csv
 from cases.services.csv_import import csv_check, csv_date
-from config.celery import app as celery_app
 from inspections.models import Inspection, Membership
 from inspections.tests.factories import InspectionFactory, MembershipFactory, PDUFactory
 
@@ -168,22 +164,6 @@ def test_nothing_is_locked_while_the_file_is_checked(inspection):
 # -- background imports --------------------------------------------------------------------------
 
 
-@contextmanager
-def _broker(url: str) -> Iterator[None]:
-    conf = celery_app.conf
-    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
-    conf.update(broker_url=url, task_always_eager=False)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        kombu_pools.reset()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        conf.update(saved)
-
-
 def _upload(text: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -235,11 +215,11 @@ def test_a_large_file_with_problems_imports_nothing_and_lists_them(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_with_the_broker_down_is_refused_clearly_and_nothing_is_imported(
-    client, inspection, lead, settings
+    client, inspection, lead, settings, broker_at
 ):
     settings.CSV_IMPORT_BACKGROUND_LINES = 50
     client.force_login(lead)
-    with _broker("redis://127.0.0.1:1/0"):
+    with broker_at("redis://127.0.0.1:1/0"):
         response = client.post(
             reverse("case-import", args=[inspection.slug]), _upload(HEADER + lines(120))
         )
@@ -305,14 +285,14 @@ def test_a_large_file_through_the_api_is_a_background_job_followed_at_its_addres
 
 @pytest.mark.django_db(transaction=True)
 def test_a_large_file_through_the_api_with_the_broker_down_is_a_clear_503(
-    inspection, lead, settings
+    inspection, lead, settings, broker_at
 ):
     from rest_framework.test import APIClient
 
     settings.CSV_IMPORT_BACKGROUND_LINES = 50
     api = APIClient()
     api.force_authenticate(lead)
-    with _broker("redis://127.0.0.1:1/0"):
+    with broker_at("redis://127.0.0.1:1/0"):
         response = api.post(
             reverse("api-case-import", args=[inspection.slug]),
             (HEADER + lines(120)).encode(),

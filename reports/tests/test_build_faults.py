@@ -10,38 +10,17 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from kombu import pools as kombu_pools
 from rest_framework.test import APIClient
 
-from config.celery import app as celery_app
 from reports import services
 from reports.models import ReportBuild
 
-CLOSED_BROKER = "redis://127.0.0.1:1/0"
-
-
-@contextmanager
-def _broker(url: str) -> Iterator[None]:
-    """Send tasks to a real broker URL (here: nothing listens) instead of running them."""
-    conf = celery_app.conf
-    saved = {"broker_url": conf.broker_url, "task_always_eager": conf.task_always_eager}
-    conf.update(broker_url=url, task_always_eager=False)
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    try:
-        yield
-    finally:
-        kombu_pools.reset()
-        celery_app._pool = None
-        celery_app.amqp._producer_pool = None
-        conf.update(saved)
+CLOSED_BROKER = "redis://127.0.0.1:1/0"  # nothing listens there
 
 
 def _build_url(demo) -> str:
@@ -49,8 +28,10 @@ def _build_url(demo) -> str:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_build_with_the_broker_down_shows_a_clear_page_and_leaves_nothing_queued(lead_client, demo):
-    with _broker(CLOSED_BROKER):
+def test_build_with_the_broker_down_shows_a_clear_page_and_leaves_nothing_queued(
+    lead_client, demo, broker_at
+):
+    with broker_at(CLOSED_BROKER):
         response = lead_client.post(_build_url(demo))
     assert response.status_code == 503
     text = response.content.decode()
@@ -67,10 +48,10 @@ def test_build_with_the_broker_down_shows_a_clear_page_and_leaves_nothing_queued
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_api_answers_503_json_when_the_broker_is_down(demo, lead):
+def test_the_api_answers_503_json_when_the_broker_is_down(demo, lead, broker_at):
     client = APIClient()
     client.force_authenticate(lead)
-    with _broker(CLOSED_BROKER):
+    with broker_at(CLOSED_BROKER):
         response = client.post(f"/api/v1/inspections/{demo.slug}/report/builds/")
     assert response.status_code == 503
     body = response.json()
