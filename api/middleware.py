@@ -38,4 +38,22 @@ class RequestLimitsMiddleware:
                 request,
                 f"The request is too large: at most {body_limit // (1024 * 1024)} MB is accepted.",
             )
+        if not is_api(request) and _has_nul(request):
+            # PostgreSQL cannot store a NUL in text: refused here for every page at once (the
+            # API's serializers refuse it field by field, as DRF does).
+            return page_error(
+                request,
+                400,
+                "The form has a character that cannot be kept",
+                "Something typed or pasted holds an invisible NUL character (U+0000): remove it "
+                "and try again. Nothing was saved.",
+            )
         return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+        return True
+    if request.method != "POST":
+        return False
+    return any("\x00" in value for values in request.POST.lists() for value in values[1])

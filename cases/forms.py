@@ -6,7 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from cases.models import Case
-from core.forms import GovukDateField
+from core.forms import GovukDateField, ServiceRequiredCharField
 from core.typing import User
 from inspections.models import Inspection, Membership
 
@@ -187,7 +187,7 @@ class SampleForm(forms.Form):
 class WithdrawForm(forms.Form):
     """Why a case is withdrawn: its presence only (the service validates the rest)."""
 
-    reason = forms.CharField(
+    reason = ServiceRequiredCharField(
         label="Why is this case withdrawn from the inspection?",
         help_text="For example, the case was wrongly included in the sample. Kept in the "
         "inspection's history.",
@@ -203,7 +203,7 @@ class RetentionForm(forms.Form):
         label="New retention date",
         help_text="The case data is anonymised after this date. For example, 2 3 2028",
     )
-    reason = forms.CharField(
+    reason = ServiceRequiredCharField(
         label="Why does the retention date change?",
         help_text="Kept in the inspection's history.",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -10,6 +10,13 @@ from django import forms
 _FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d", "%d %m %Y", "%d %B %Y", "%d %b %Y")
 
 
+class ServiceRequiredCharField(forms.CharField):
+    """Text the service requires (it is the one validator, and says what is missing): the form
+    lets it through blank, but the page does not label it "(optional)"."""
+
+    service_required = True
+
+
 class GovukDateInput(forms.MultiWidget):
     """Three boxes named <field>-day, <field>-month and <field>-year, as the GOV.UK date input
     pattern has them. A single value posted under the field's own name ("1 May 2026",

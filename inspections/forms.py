@@ -109,11 +109,13 @@ class BaselineForm(forms.Form):
         help_text="Compared key question by key question.",
     )
     title = forms.CharField(
-        required=False, max_length=200, label="Or a published report: its title"
+        required=False,
+        max_length=200,
+        label="Or a published report: its title (needed with figures)",
     )
     year = forms.IntegerField(required=False, label="Year of that report")
     source = forms.CharField(
-        required=False, max_length=300, label="Where the figures come from (source)"
+        required=False, max_length=300, label="Where the figures come from (needed with figures)"
     )
     figures = forms.CharField(
         required=False,

@@ -62,6 +62,7 @@ def inspection_drift(inspection: Inspection) -> Drift:
     counts = list(
         Answer.objects.filter(
             case__inspection=inspection,
+            case__withdrawn_at__isnull=True,  # a withdrawn case is out of every figure
             question__kind=Question.Kind.KEY,
             value__in=[Answer.Value.YES, Answer.Value.NO],
         )

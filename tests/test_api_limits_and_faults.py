@@ -213,3 +213,19 @@ def test_every_page_has_a_content_security_policy_without_inline_script(inspecti
                 url,
                 tag,
             )
+
+
+@pytest.mark.django_db
+def test_a_nul_character_on_any_page_is_a_clear_400_and_nothing_is_saved(client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("nul-admin", "a@example.org", "x")
+    client.force_login(admin)
+    # A search box (GET) and a form (POST): refused before any view, as a page.
+    search = client.get("/data-requests/?reference=%00")
+    assert search.status_code == 400
+    assert "NUL character" in search.content.decode()
+    posted = client.post("/inspections/new/", {"title": "A\x00B"})
+    assert posted.status_code == 400
+    assert "NUL character" in posted.content.decode()
+    assert not Inspection.objects.filter(title__startswith="A").exists()

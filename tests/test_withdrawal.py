@@ -130,3 +130,29 @@ def test_a_published_inspection_refuses_withdrawal(framework):
     url = f"/api/v1/inspections/{world.inspection.slug}/cases/{world.case.reference}/withdrawal/"
     assert lead.post(url, {"reason": "Too late."}, format="json").status_code == 403
     assert not Case.objects.filter(withdrawn_at__isnull=False).exists()
+
+
+def test_a_withdrawn_case_leaves_the_drift_figures_and_the_answers_export(framework):
+    from cases.services import case_withdraw
+    from inspections.access import standing_get
+    from scoring.drift import inspection_drift
+
+    world = make_world(framework)
+    other = CaseFactory(
+        inspection=world.inspection,
+        pdu=world.submitted.pdu,
+        inspector=world.inspector,
+        reference="WEB-0003",
+    )
+    answer_all(other, world.inspector, value="no", rationale="Not done.")
+    before = inspection_drift(world.inspection).team_judgements
+    keys_of_other = other.answers.filter(question__kind="key", value__in=["yes", "no"]).count()
+    assert keys_of_other > 0
+    case_withdraw(case=other, by=world.lead, reason="Wrongly included.")
+    assert inspection_drift(world.inspection).team_judgements == before - keys_of_other
+
+    from cases.api.exports import answers_rows
+
+    standing = standing_get(world.lead, world.inspection.slug)
+    references = [row[0] for row in list(answers_rows(standing=standing))[1:]]
+    assert "WEB-0003" not in references and "WEB-0002" in references

@@ -16,7 +16,7 @@ from django.db.models import CharField, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
 from cases.access import cases_visible
-from cases.models import Answer, Case
+from cases.models import CASES_COUNTED, Answer, Case
 from inspections.access import Standing
 from inspections.models import Question
 from inspections.selectors import data_etag, inspection_data_version
@@ -62,7 +62,8 @@ def answers_rows(
     )
     column_of = {pk: i for i, (pk, _) in enumerate(questions)}
     yield [h for h, _ in PROFILE_COLUMNS] + [code for _, code in questions]
-    cases = cases_visible(standing).using(using).order_by("reference", "pk")
+    # A withdrawn case is out of every figure, so out of the export that recomputes them.
+    cases = cases_visible(standing).using(using).filter(CASES_COUNTED).order_by("reference", "pk")
     if fold_in_sql is None:
         fold_in_sql = connections[using].vendor == "postgresql"
     # Inside a transaction, PostgreSQL's server-side cursor sends rows as the query produces

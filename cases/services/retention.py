@@ -124,6 +124,12 @@ def inspection_anonymise(*, inspection: Inspection, dry_run: bool = False) -> An
         if locked.anonymised_at is not None:
             result.done = True
             return result
+        if not dry_run and not locked.is_published:
+            # Before publication the case data is still being worked on: a case leaves the
+            # inspection by withdrawal, never by anonymising the whole of it.
+            raise ValidationError(
+                f"{locked.slug} is not published: only a published inspection is anonymised."
+            )
         cases = list(Case.objects.filter(inspection=locked).order_by("pk"))
         answers = Answer.objects.filter(case__inspection=locked)
         changes = AnswerChange.objects.filter(case__inspection=locked)

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from cases.access import require_moderate, require_submit
-from cases.models import Case, ModerationReview
+from cases.models import MAX_RATIONALE_LENGTH, Case, ModerationReview
 from cases.selectors import Problem, case_problems, case_questions
 from cases.services.answers import Conflict, PageStaleError, allowed_values
 from cases.services.common import acting, check_not_published
@@ -134,6 +134,11 @@ def _verdicts_validate(keys: list[Question], given: dict[int, Verdict]) -> None:
                 f"Say whether you agree with the judgement on {q.code}"
             ]
             continue
+        if len(verdict.comment) > MAX_RATIONALE_LENGTH:
+            errors[verdict_field(q, "comment")] = [
+                f"Keep the comment on {q.code} under {MAX_RATIONALE_LENGTH:,} characters"
+            ]
+            continue
         if verdict.agrees:
             continue
         if verdict.moderator_value not in [v for v, _ in allowed_values(q)]:
@@ -142,6 +147,7 @@ def _verdicts_validate(keys: list[Question], given: dict[int, Verdict]) -> None:
             errors[verdict_field(q, "comment")] = [
                 f"Enter a comment explaining why you disagree on {q.code}"
             ]
+
     if errors:
         raise ValidationError(errors)
 

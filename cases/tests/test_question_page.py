@@ -239,3 +239,20 @@ def test_a_rationale_written_under_yes_stays_in_view_with_an_honest_hint(client,
     assert "Thorough." in body
     hint = re.search(r'id="C1a-rationale-hint">([^<]*)<', body).group(1)
     assert hint == "Required if you answer No."
+
+
+def test_a_moderation_comment_over_the_limit_is_refused_and_nothing_is_recorded(client, framework):
+    from cases.models import MAX_RATIONALE_LENGTH, ModerationReview
+
+    world = make_world(framework)
+    client.force_login(world.lead)
+    data = _verdicts_with_one_disagreement(world.submitted)
+    data["C2-comment"] = "x" * (MAX_RATIONALE_LENGTH + 1)
+    response = client.post(
+        reverse("case-moderate", args=[world.inspection.slug, world.submitted.reference]), data
+    )
+    assert response.status_code == 400
+    assert "Keep the comment on C2 under 10,000 characters" in response.content.decode()
+    assert not ModerationReview.objects.filter(case=world.submitted).exists()
+    world.submitted.refresh_from_db()
+    assert world.submitted.status == Case.Status.SUBMITTED

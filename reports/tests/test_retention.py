@@ -156,3 +156,12 @@ def test_the_retention_page_lets_an_administrator_set_another_date(client, demo,
         InspectionEvent.objects.get(inspection=demo, kind=InspectionEvent.Kind.RETENTION).reason
         == "Litigation hold."
     )
+
+
+def test_an_inspection_not_yet_published_is_never_anonymised(demo):
+    rationales = Answer.objects.filter(case__inspection=demo).exclude(rationale="").count()
+    assert rationales > 0
+    with pytest.raises(CommandError, match="not published"):
+        call_command("retention_anonymise", "--inspection", demo.slug)
+    assert Answer.objects.filter(case__inspection=demo).exclude(rationale="").count() == rationales
+    assert Case.objects.filter(inspection=demo, reference__startswith="DEMO-").exists()

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.services.retention import inspection_anonymise, retention_sweep
@@ -19,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Change nothing: list.")
         parser.add_argument("--today", help="Pretend today is this date (YYYY-MM-DD).")
         parser.add_argument(
-            "--inspection", help="This inspection only, whatever its retention date (slug)."
+            "--inspection",
+            help="This published inspection only, whatever its retention date (slug).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -28,7 +30,10 @@ class Command(BaseCommand):
             inspection = Inspection.objects.filter(slug=options["inspection"]).first()
             if inspection is None:
                 raise CommandError(f"No inspection {options['inspection']}.")
-            results = [inspection_anonymise(inspection=inspection, dry_run=dry_run)]
+            try:
+                results = [inspection_anonymise(inspection=inspection, dry_run=dry_run)]
+            except ValidationError as exc:
+                raise CommandError(" ".join(exc.messages)) from exc
         else:
             try:
                 today = date.fromisoformat(options["today"]) if options["today"] else None
