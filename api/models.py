@@ -27,6 +27,12 @@ class ApiClient(models.Model):
         help_text="The only inspections the client may read.",
         db_table="inspections_apiclient_inspections",
     )
+    programmes = models.ManyToManyField(
+        "inspections.Programme",
+        related_name="api_clients",
+        blank=True,
+        help_text="Programmes whose figures the client may read (published inspections only).",
+    )
     key_prefix = models.CharField(
         max_length=8, unique=True, help_text="First characters of the key, to recognise it."
     )

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from core.typing import AnyUser, person_id
-from inspections.models import Inspection, InspectionQuerySet, Membership
+from inspections.models import Inspection, InspectionQuerySet, Membership, Programme
 
 NOT_FOUND = "No such inspection."
 
@@ -190,3 +190,128 @@ def can_create_inspection(user: AnyUser) -> bool:
     if is_admin(user) or user.has_perm("inspections.add_inspection"):
         return True
     return Membership.objects.filter(user_id=person, role=Membership.Role.LEAD).exists()
+
+
+# -- programmes (issue 14): several inspections read side by side -----------------------------
+
+NATIONAL_LEAD_GROUP = "National leads"
+PROGRAMME_NOT_FOUND = "No such programme."
+
+
+def can_create_programme(user: AnyUser) -> bool:
+    """Administrators and people an administrator made national leads (the "National leads"
+    group: permission inspections.add_programme). API client tokens never."""
+    if person_id(user) is None or _client_account(user):
+        return False
+    return is_admin(user) or bool(user.has_perm("inspections.add_programme"))
+
+
+def _client_account(user: AnyUser) -> bool:
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        return getattr(user, "api_client", None) is not None
+    except ObjectDoesNotExist:
+        return False
+
+
+def programmes_visible(user: AnyUser) -> QuerySet[Programme]:
+    """The programmes the user may see: administrators all; a programme's national leads; the
+    lead of an inspection in it; an API client granted it (or scoped to an inspection in it)."""
+    person = person_id(user)
+    if person is None:
+        return Programme.objects.none()
+    if is_admin(user):
+        return Programme.objects.all()
+    national = Programme.national_leads.through.objects.filter(user_id=person).values(
+        "programme_id"
+    )
+    leads = Membership.objects.filter(
+        user_id=person, role=Membership.Role.LEAD, inspection__programme__isnull=False
+    ).values("inspection__programme_id")
+    granted = Programme.api_clients.through.objects.filter(
+        apiclient__user_id=person, apiclient__revoked_at__isnull=True
+    ).values("programme_id")
+    return Programme.objects.filter(Q(pk__in=national) | Q(pk__in=leads) | Q(pk__in=granted))
+
+
+@dataclass(frozen=True)
+class ProgrammeStanding:
+    """A user's standing on a programme: what they may see of it and do to it."""
+
+    programme: Programme
+    user: AnyUser
+    is_national_lead: bool  # named by the programme, or an administrator
+    is_client: bool  # an API client token granted the programme
+    own: frozenset[int]  # inspections in the programme this user leads or is scoped to
+
+    @property
+    def is_admin(self) -> bool:
+        return is_admin(self.user)
+
+    @property
+    def sees_all(self) -> bool:
+        """National leads and administrators see every inspection's figures, in progress too."""
+        return self.is_national_lead
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_national_lead and not self.is_client
+
+    def counts(self, inspection: Inspection, *, provisional: bool) -> bool:
+        """Whether the inspection's figures are in what this user sees of the programme:
+        published inspections by default; with `provisional`, also those in progress that the
+        user may see (a national lead all; a regional lead their own)."""
+        if inspection.is_published:
+            return True
+        if not provisional:
+            return False
+        return self.sees_all or inspection.pk in self.own
+
+
+def programme_standing_get(user: AnyUser, slug: str) -> ProgrammeStanding:
+    """The user's standing on the programme with this slug; 404 if they may not see it.
+    Two queries: the programme (with whether the user is a national lead of it), and the
+    inspections in it that the user leads or is an API client of."""
+    person = person_id(user)
+    if person is None:
+        raise Http404(PROGRAMME_NOT_FOUND)
+    national = Programme.national_leads.through.objects.filter(
+        programme_id=OuterRef("pk"), user_id=person
+    )
+    programme = (
+        programmes_visible(user)
+        .select_related("framework")
+        .annotate(i_lead=Exists(national))
+        .filter(slug=slug)
+        .first()
+    )
+    if programme is None:
+        raise Http404(PROGRAMME_NOT_FOUND)
+    client = _client_account(user)
+    own_inspections = Inspection.objects.filter(programme=programme)
+    if client:
+        own_inspections = own_inspections.filter(
+            api_clients__user_id=person, api_clients__revoked_at__isnull=True
+        )
+    else:
+        own_inspections = own_inspections.filter(
+            memberships__user_id=person, memberships__role=Membership.Role.LEAD
+        )
+    own = frozenset(int(pk) for pk in own_inspections.values_list("pk", flat=True))
+    return ProgrammeStanding(
+        programme=programme,
+        user=user,
+        is_national_lead=not client
+        and (is_admin(user) or bool(getattr(programme, "i_lead", False))),
+        is_client=client,
+        own=own,
+    )
+
+
+def require_programme_manage(standing: ProgrammeStanding, action: str = "do this") -> None:
+    """403 unless a national lead of the programme or an administrator (a person)."""
+    if standing.is_client:
+        raise PermissionDenied("API client tokens are read-only.")
+    if not standing.can_manage:
+        raise PermissionDenied(f"Only the programme's national leads can {action}.")

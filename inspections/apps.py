@@ -19,20 +19,23 @@ def shipped_framework_ensure(using: str = "default", **_: Any) -> None:
 
 
 def lead_group_ensure(using: str = "default", apps: Any = None, **_: Any) -> None:
-    """Keep the "Lead inspectors" group (may create inspections) present after migrating, and
+    """Keep the "Lead inspectors" group (may create inspections) and the "National leads"
+    group (may create programmes) present after migrating, and
     after a test flush, which empties the table its data migration filled."""
     from django.contrib.auth.models import Group, Permission
 
-    from inspections.access import LEAD_GROUP
+    from inspections.access import LEAD_GROUP, NATIONAL_LEAD_GROUP
 
     if using != "default":
         return
-    group = Group.objects.get_or_create(name=LEAD_GROUP)[0]
-    permission = Permission.objects.filter(
-        codename="add_inspection", content_type__app_label="inspections"
-    ).first()
-    if permission is not None:
-        group.permissions.add(permission)
+    # "National leads" may create programmes (issue 14); each programme names its own.
+    for name, codename in ((LEAD_GROUP, "add_inspection"), (NATIONAL_LEAD_GROUP, "add_programme")):
+        group = Group.objects.get_or_create(name=name)[0]
+        permission = Permission.objects.filter(
+            codename=codename, content_type__app_label="inspections"
+        ).first()
+        if permission is not None:
+            group.permissions.add(permission)
 
 
 class InspectionsConfig(AppConfig):

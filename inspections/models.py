@@ -140,6 +140,37 @@ class Question(models.Model):
         return f"{self.code}: {self.text}"
 
 
+class Programme(models.Model):
+    """A named set of inspections that share a framework and are read side by side (for
+    example "DIPP 2025-26": every probation region inspected in turn). Its national leads (and
+    administrators) manage it and see every inspection's figures in it; a regional lead sees
+    the published inspections' figures and those of the inspections they lead
+    (inspections.access.programme_standing_get)."""
+
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="programmes")
+    description = models.TextField(blank=True)
+    national_leads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="programmes_led",
+        blank=True,
+        help_text="People who manage the programme and see all its figures.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "slug"]
+        constraints: ClassVar = [
+            # The target of inspections' (programme, framework) foreign key (migration 0010):
+            # an inspection joins only a programme of its own framework.
+            models.UniqueConstraint(fields=["id", "framework"], name="programme_id_framework"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class InspectionQuerySet(models.QuerySet["Inspection"]):
     def visible_to(self, user: AnyUser) -> InspectionQuerySet:
         """Inspections the user may see: administrators see all; others those they are on."""
@@ -217,6 +248,18 @@ class Inspection(models.Model):
         null=True, blank=True, help_text="Set by an administrator: overrides the default."
     )
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    # The programme the inspection is read with (issue 14); same framework, enforced by a
+    # composite foreign key in PostgreSQL (migration 0010) and by the service.
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inspections",
+    )
+    # Generated data for demonstration (the demo's regional inspections): labelled as
+    # synthetic on every page and in every report that shows it.
+    synthetic = models.BooleanField(default=False)
 
     objects = InspectionQuerySet.as_manager()
 

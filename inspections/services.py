@@ -17,10 +17,13 @@ from django.utils.text import slugify
 from core.exceptions import StaleWriteError
 from core.typing import AnyUser, User, signed_in
 from inspections.access import (
+    ProgrammeStanding,
     can_create_inspection,
+    can_create_programme,
     inspections_visible,
     require_lead,
     require_person,
+    require_programme_manage,
     require_writable,
     standing_of,
 )
@@ -34,6 +37,7 @@ from inspections.models import (
     Inspection,
     InspectionEvent,
     Membership,
+    Programme,
     Question,
     Recommendation,
     Region,
@@ -689,3 +693,139 @@ def baseline_clear(*, inspection: Inspection, by: AnyUser) -> bool:
             by=by,
         )
     return bool(deleted)
+
+
+# -- programmes (issue 14) ------------------------------------------------------------------------
+
+
+def _programme_slug(name: str) -> str:
+    base = (slugify(name) or "programme")[:56].strip("-")
+    slug, n = base, 1
+    while Programme.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def programme_create(
+    *, name: str, framework: Framework, description: str = "", slug: str = "", by: AnyUser | None
+) -> Programme:
+    """A new programme. Whoever creates it (an administrator or a national lead: the "National
+    leads" group) is its first national lead; loaders pass `by=None` (a system write)."""
+    if by is not None and not can_create_programme(by):
+        raise PermissionDenied("Only a national lead or an administrator can create programmes.")
+    name = " ".join(name.split())
+    errors: dict[str, list[str]] = {}
+    if name and Programme.objects.filter(name__iexact=name).exists():
+        errors.setdefault("name", []).append("A programme already has this name.")
+    slug = slug.strip() or _programme_slug(name)
+    if Programme.objects.filter(slug=slug).exists():
+        errors.setdefault("slug", []).append("A programme already uses this short name.")
+    if errors:
+        raise ValidationError(errors)
+    programme = Programme(
+        name=name, slug=slug, framework=framework, description=description.strip()
+    )
+    programme.full_clean()
+    programme.save()
+    if by is not None:
+        programme.national_leads.add(signed_in(by))
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *, standing: ProgrammeStanding, name: str, description: str, by: AnyUser
+) -> Programme:
+    """Rename or describe a programme (its framework is fixed: its inspections share it)."""
+    require_programme_manage(standing, "change the programme")
+    programme = Programme.objects.select_for_update().get(pk=standing.programme.pk)
+    name = " ".join(name.split())
+    if name and Programme.objects.filter(name__iexact=name).exclude(pk=programme.pk).exists():
+        raise ValidationError({"name": ["A programme already has this name."]})
+    programme.name = name
+    programme.description = description.strip()
+    programme.full_clean()
+    programme.save(update_fields=["name", "description"])
+    return programme
+
+
+@transaction.atomic
+def programme_inspection_add(
+    *, standing: ProgrammeStanding, inspection: Inspection, by: AnyUser
+) -> Inspection:
+    """Join an inspection to the programme: it must use the programme's framework and not be in
+    another programme (leave that one first). Recorded in the inspection's history."""
+    require_programme_manage(standing, "add inspections to the programme")
+    programme = standing.programme
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.programme_id == programme.pk:
+        return locked
+    if locked.programme_id is not None:
+        raise ValidationError(
+            {"inspection": ["This inspection is in another programme: remove it from there first."]}
+        )
+    if locked.framework_id != programme.framework_id:
+        raise ValidationError(
+            {
+                "inspection": [
+                    "This inspection uses a different framework from the programme's: "
+                    "figures can only be read side by side on one framework."
+                ]
+            }
+        )
+    locked.programme = programme
+    locked.save(update_fields=["programme"])
+    inspection_event(
+        inspection=locked,
+        kind=InspectionEvent.Kind.DETAILS,
+        summary=f"Joined the programme {programme.name}.",
+        by=by,
+    )
+    return locked
+
+
+@transaction.atomic
+def programme_inspection_remove(
+    *, standing: ProgrammeStanding, inspection: Inspection, by: AnyUser
+) -> Inspection:
+    """Take an inspection out of the programme (its own figures are untouched)."""
+    require_programme_manage(standing, "remove inspections from the programme")
+    locked = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    if locked.programme_id != standing.programme.pk:
+        raise ValidationError({"inspection": ["This inspection is not in the programme."]})
+    locked.programme = None
+    locked.save(update_fields=["programme"])
+    inspection_event(
+        inspection=locked,
+        kind=InspectionEvent.Kind.DETAILS,
+        summary=f"Left the programme {standing.programme.name}.",
+        by=by,
+    )
+    return locked
+
+
+@transaction.atomic
+def programme_national_lead_add(
+    *, standing: ProgrammeStanding, user: User, by: AnyUser
+) -> Programme:
+    """Name another national lead of the programme (an active person, not an API client)."""
+    require_programme_manage(standing, "name national leads")
+    if not user.is_active or getattr(user, "api_client", None) is not None:
+        raise ValidationError({"user": ["Only an active person can be a national lead."]})
+    standing.programme.national_leads.add(user)
+    return standing.programme
+
+
+@transaction.atomic
+def programme_national_lead_remove(
+    *, standing: ProgrammeStanding, user: User, by: AnyUser
+) -> Programme:
+    """Remove a national lead; a programme keeps at least one (administrators always manage)."""
+    require_programme_manage(standing, "remove national leads")
+    leads = standing.programme.national_leads
+    if leads.filter(pk=user.pk).exists() and leads.count() <= 1:
+        raise ValidationError({"user": ["A programme needs at least one national lead."]})
+    leads.remove(user)
+    return standing.programme

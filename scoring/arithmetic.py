@@ -185,6 +185,54 @@ def funnel_limits(team_rate: float, n: int, z: float = Z_95) -> tuple[float, flo
     return (max(0.0, team_rate - half) * 100, min(1.0, team_rate + half) * 100)
 
 
+def binomial_quantile_limit(rate: float, n: int, p: float) -> float:
+    """The p-th quantile, as a percentage, of the Yes rate of n cases drawn at `rate` (0-1):
+    the exact binomial control limit with the interpolation of Spiegelhalter (2005, "Funnel
+    plots for comparing institutional performance", appendix), which makes the limit a smooth
+    line rather than a staircase. With F the binomial distribution function, r the smallest
+    count with F(r) >= p: limit = (r - (F(r) - p) / (F(r) - F(r - 1))) / n."""
+    if n < 1:
+        raise ValueError("A funnel needs at least one case.")
+    if not 0 <= rate <= 1:
+        raise ValueError("The pooled rate is a proportion, 0 to 1.")
+    if not 0 < p < 1:
+        raise ValueError("The quantile is a probability strictly between 0 and 1.")
+    if rate in (0, 1):
+        return 100.0 * rate
+    log_rate, log_other = math.log(rate), math.log1p(-rate)
+    below = 0.0  # F(r - 1)
+    for r in range(n + 1):
+        log_pmf = (
+            math.lgamma(n + 1)
+            - math.lgamma(r + 1)
+            - math.lgamma(n - r + 1)
+            + r * log_rate
+            + (n - r) * log_other
+        )
+        at = below + math.exp(log_pmf)  # F(r)
+        if at >= p or r == n:
+            step = at - below
+            alpha = (at - p) / step if step > 0 else 0.0
+            return 100.0 * min(1.0, max(0.0, (r - alpha) / n))
+        below = at
+    raise AssertionError("unreachable: F(n) = 1")  # pragma: no cover
+
+
+# Two-sided limits: 95% (1 in 20 outside by chance) and 99.8% (1 in 500).
+FUNNEL_95 = (0.025, 0.975)
+FUNNEL_998 = (0.001, 0.999)
+
+
+def binomial_funnel_limits(
+    rate: float, n: int, levels: tuple[float, float] = FUNNEL_95
+) -> tuple[float, float]:
+    """(low, high) control limits in percent for n cases around the pooled rate (0-1): where a
+    region with n relevant cases would fall, `levels` of the time, if it performed at the
+    pooled rate (exact binomial, interpolated: binomial_quantile_limit)."""
+    low, high = levels
+    return binomial_quantile_limit(rate, n, low), binomial_quantile_limit(rate, n, high)
+
+
 def percent_agreement(pairs: Sequence[tuple[str, str]]) -> float | None:
     """Share of double-marked judgements where both markers agreed, as a percentage."""
     if not pairs:

@@ -9,7 +9,7 @@ a breakdown costs no query. The arithmetic is in scoring.arithmetic.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +19,7 @@ from django.db.models import Count, Q
 from cases.models import CASES_COUNTED, Answer, Case
 from cases.scoring_columns import cell_decode, question_scope
 from core.cache import cache_get, cache_set
-from inspections.models import Inspection, Question
+from inspections.models import PDU, Inspection, Question
 from inspections.selectors import SCORES_CACHE_FORMAT, inspection_data_version
 from scoring.arithmetic import is_small_base, percent_exact, percent_published, wilson_interval
 
@@ -150,22 +150,23 @@ class InspectionScores:
 
 _ANSWER_SCAN = """
     WITH scope(question_id, mask, want) AS (VALUES {values})
-    SELECT a.question_id, c.cell,
+    SELECT c.inspection_id, a.question_id, c.cell,
            COUNT(*) FILTER (WHERE a.value = 'yes' AND (c.scope_bits & s.mask) = s.want),
            COUNT(*) FILTER (WHERE a.value = 'no' AND (c.scope_bits & s.mask) = s.want),
            COUNT(*) FILTER (WHERE a.value = 'na' AND (c.scope_bits & s.mask) = s.want)
     FROM {answer} a
     JOIN {case} c ON c.id = a.case_id
     JOIN scope s ON s.question_id = a.question_id
-    WHERE c.inspection_id = %s AND c.withdrawn_at IS NULL
-    GROUP BY a.question_id, c.cell
+    WHERE c.inspection_id IN ({inspections}) AND c.withdrawn_at IS NULL
+    GROUP BY c.inspection_id, a.question_id, c.cell
 """
 
 
 def _answer_counts(
-    inspection: Inspection, questions: list[Question]
-) -> list[tuple[int, int, int, int, int]]:
-    """(question_id, cell, yes, no, na) in scope: one grouped scan of the answers.
+    inspection_ids: list[int], questions: list[Question]
+) -> list[tuple[int, int, int, int, int, int]]:
+    """(inspection_id, question_id, cell, yes, no, na) in scope: one grouped scan of the answers
+    of one or more inspections.
 
     Raw SQL because this is the hot path: each question's scope is joined from a small VALUES
     list, and the scope test sits in an aggregate FILTER rather than the WHERE clause, so the
@@ -173,7 +174,7 @@ def _answer_counts(
     Answers to questions that do not apply to their case (the profile changed after they were
     recorded) are kept but not counted.
     """
-    if not questions:
+    if not questions or not inspection_ids:
         return []
     params: list[int] = []
     for question in questions:
@@ -186,12 +187,17 @@ def _answer_counts(
     values = ", ".join(["(%s, %s, %s)"] * len(questions))
     if connection.vendor == "postgresql":
         values = ", ".join(["(%s::bigint, %s::integer, %s::integer)"] * len(questions))
-    sql = _ANSWER_SCAN.format(values=values, answer=Answer._meta.db_table, case=Case._meta.db_table)
+    sql = _ANSWER_SCAN.format(
+        values=values,
+        answer=Answer._meta.db_table,
+        case=Case._meta.db_table,
+        inspections=", ".join(["%s"] * len(inspection_ids)),
+    )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, inspection.pk])
+        cursor.execute(sql, [*params, *inspection_ids])
         return [
-            (int(q), int(cell), int(yes), int(no), int(na))
-            for q, cell, yes, no, na in cursor.fetchall()
+            (int(i), int(q), int(cell), int(yes), int(no), int(na))
+            for i, q, cell, yes, no, na in cursor.fetchall()
         ]
 
 
@@ -259,24 +265,98 @@ def inspection_scores_compute(inspection: Inspection) -> InspectionScores:
     Four queries whatever the number of cases: the questions and the PDUs (small), then one
     grouped scan of the cases and one of the answers, both grouped by breakdown cell.
     """
-    questions = list(
-        Question.objects.filter(framework_id=inspection.framework_id)
+    return inspections_scores_compute([inspection])[inspection.pk]
+
+
+def inspections_scores(inspections: Sequence[Inspection]) -> dict[int, InspectionScores]:
+    """inspection_scores for several inspections at once (a programme's), by inspection id.
+
+    A fixed number of queries whatever the number of inspections or cases: their data versions
+    (one), then those not in the cache computed together (four more, only if any is missing).
+    """
+    if not inspections:
+        return {}
+    versions = dict(
+        Inspection.objects.filter(pk__in=[i.pk for i in inspections]).values_list(
+            "pk", "data_version"
+        )
+    )
+    found: dict[int, InspectionScores] = {}
+    missing: list[Inspection] = []
+    for inspection in inspections:
+        inspection.data_version = versions[inspection.pk]
+        cached = cache_get(scores_cache_key(inspection, int(versions[inspection.pk])))
+        if isinstance(cached, InspectionScores):
+            found[inspection.pk] = replace(cached, inspection=inspection)
+        else:
+            missing.append(inspection)
+    computed = inspections_scores_compute(missing) if missing else {}
+    for inspection in missing:
+        scores = computed[inspection.pk]
+        cache_set(
+            scores_cache_key(inspection, int(versions[inspection.pk])),
+            scores,
+            timeout=SCORES_CACHE_SECONDS,
+        )
+        found[inspection.pk] = scores
+    return found
+
+
+def inspections_scores_compute(inspections: Sequence[Inspection]) -> dict[int, InspectionScores]:
+    """Compute the scores of one or more inspections, by inspection id, in four queries whatever
+    their number: the questions of their frameworks, the PDUs of their regions, one grouped scan
+    of their cases and one of their answers (both grouped by inspection and breakdown cell)."""
+    ids = [i.pk for i in inspections]
+    all_questions = list(
+        Question.objects.filter(framework_id__in={i.framework_id for i in inspections})
         .select_related("parent")
         .order_by("order")
     )
-    pdus = list(inspection.region.pdus.order_by("name").values_list("pk", "code", "name"))
-    case_rows = list(
-        Case.objects.filter(CASES_COUNTED, inspection=inspection)
-        .values("cell")
+    all_pdus = list(
+        PDU.objects.filter(region_id__in={i.region_id for i in inspections})
+        .order_by("name")
+        .values_list("pk", "code", "name", "region_id")
+    )
+    case_rows_of: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for row in (
+        Case.objects.filter(CASES_COUNTED, inspection_id__in=ids)
+        .values("inspection_id", "cell")
         .annotate(
             n=Count("pk"),
             n_adjusted=Count("pk", filter=Q(adjusted_questions=True)),
             **{f"n_{flag}": Count("pk", filter=Q(**{flag: True})) for flag in FLAGS},
         )
         .order_by()
-    )
-    answer_rows = _answer_counts(inspection, questions)
+    ):
+        case_rows_of[int(row["inspection_id"])].append(dict(row))
+    answer_rows_of: dict[int, list[tuple[int, int, int, int, int]]] = defaultdict(list)
+    for inspection_id, *rest in _answer_counts(ids, all_questions):
+        answer_rows_of[inspection_id].append((rest[0], rest[1], rest[2], rest[3], rest[4]))
+    return {
+        inspection.pk: _scores_fold(
+            inspection,
+            questions=[q for q in all_questions if q.framework_id == inspection.framework_id],
+            pdus=[
+                (pk, code, name)
+                for pk, code, name, region in all_pdus
+                if region == inspection.region_id
+            ],
+            case_rows=case_rows_of.get(inspection.pk, []),
+            answer_rows=answer_rows_of.get(inspection.pk, []),
+        )
+        for inspection in inspections
+    }
 
+
+def _scores_fold(
+    inspection: Inspection,
+    *,
+    questions: list[Question],
+    pdus: list[tuple[int, str, str]],
+    case_rows: list[dict[str, Any]],
+    answer_rows: list[tuple[int, int, int, int, int]],
+) -> InspectionScores:
+    """One inspection's figures from its grouped counts (no query)."""
     # counts[(dimension, group)][question_id] = [yes, no, na, in_scope]
     counts: dict[tuple[str, str], dict[int, list[int]]] = defaultdict(
         lambda: defaultdict(lambda: [0, 0, 0, 0])
