@@ -3,11 +3,14 @@ queries. Who may see what is cases.access's rule; these only read within it."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -22,6 +25,7 @@ from cases.models import (
     ModerationSample,
     SampledCase,
 )
+from core.cache import cache_get, cache_set
 from core.typing import User
 from inspections.access import Standing
 from inspections.models import Inspection, InspectionEvent, Membership, Question
@@ -130,6 +134,39 @@ CASE_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
+# Counts of the all-cases page's lists, cached by the inspection's data version (any write of a
+# case moves it on, so a count is never stale: docs/adr/0014). They expire only to free memory.
+CASE_COUNT_CACHE_SECONDS = 60 * 60
+
+
+class VersionCountPaginator(Paginator[Case]):
+    """A paginator whose count (a scan of every matching case) is cached under the inspection's
+    data version and the exact query, so paging through a large inspection counts once."""
+
+    def __init__(self, object_list: QuerySet[Case], per_page: int, *, inspection: Inspection):
+        super().__init__(object_list, per_page)
+        self.counted = object_list
+        self.inspection = inspection
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.counted
+        if qs.query.is_empty():  # an invalid filter: no case, and no SQL to key by
+            return 0
+        version = self.inspection.data_version
+        sql = str(qs.order_by().query).encode()
+        key = (
+            f"casecount:{connection.settings_dict.get('NAME') or ''}:{self.inspection.pk}:"
+            f"{version}:{hashlib.sha256(sql).hexdigest()}"
+        )
+        cached = cache_get(key)
+        if isinstance(cached, int):
+            return cached
+        n = int(qs.count())
+        cache_set(key, n, timeout=CASE_COUNT_CACHE_SECONDS)
+        return n
+
+
 def case_page_of(
     standing: Standing,
     number: str | None,
@@ -137,12 +174,14 @@ def case_page_of(
     filtered: QuerySet[Case] | None = None,
     sort: str = "reference",
 ) -> Page[Case]:
-    """One page of the inspection's cases, filtered and sorted (a count and a slice: two
-    queries). `filtered` is the case queryset after the list's filters (cases.filters)."""
+    """One page of the inspection's cases, filtered and sorted: the count (cached by the data
+    version read with the standing, which is at least as old as the data counted) and a slice.
+    `filtered` is the case queryset after the list's filters (cases.filters)."""
     qs = filtered if filtered is not None else case_queryset(standing, mine=False)
     ordering = CASE_SORTS.get(sort, CASE_SORTS["reference"])[1]
     qs = qs.select_related("pdu", "inspector", "second_marker").order_by(*ordering)
-    return Paginator(qs, CASES_PER_PAGE).get_page(number)
+    paginator = VersionCountPaginator(qs, CASES_PER_PAGE, inspection=standing.inspection)
+    return paginator.get_page(number)
 
 
 @dataclass

@@ -95,3 +95,27 @@ def test_the_second_marker_column_names_the_lead_one_way(client, framework):
     # Marked by the lead on purpose, or by default: the same words for the same person.
     assert all("The lead" in row for row in rows.values())
     assert "Lee Lead" not in rows[world.case.reference]
+
+
+def test_the_count_is_scanned_once_per_data_version_and_a_write_shows_at_once(client, framework):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    world = make_world(framework)
+    client.force_login(world.lead)
+    url = reverse("case-index", args=[world.inspection.slug])
+
+    def counts(query: dict[str, str]) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url, query)
+        scans = [
+            q["sql"] for q in ctx.captured_queries if 'AS "__count" FROM "cases_case"' in q["sql"]
+        ]
+        return response.context["cases_page"].paginator.count, len(scans)
+
+    total = Case.objects.filter(inspection=world.inspection).count()
+    assert counts({}) == (total, 1)  # first read at this version: counted
+    assert counts({"page": "1"}) == (total, 0)  # same version, same list: not counted again
+    assert counts({"rosh": "high"})[1] == 1  # another filter: its own count
+    CaseFactory(inspection=world.inspection, reference="NEW-0001")
+    assert counts({}) == (total + 1, 1)  # the write moved the version on: counted afresh
