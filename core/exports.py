@@ -8,6 +8,7 @@ written. Text a spreadsheet would run as a formula is defused.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 import zipfile
@@ -140,10 +141,21 @@ def _xml_text(value: str) -> str:
     return xml_escape(_XML_ILLEGAL.sub("", value))
 
 
+@functools.lru_cache(maxsize=4096)
+def _string_tail(value: str, style: int) -> str:
+    """Everything of a text cell after its reference. Cached: an export repeats a few values
+    (yes, no, na, PDU names, ...) across thousands of rows, and escaping was most of its time."""
+    s = f' s="{style}"' if style else ""
+    text = _xml_text(str(_cell(value)))
+    return f' t="inlineStr"{s}><is><t xml:space="preserve">{text}</t></is></c>'
+
+
 def _xlsx_cell(ref: str, value: Any, *, style: int = 0) -> str:
     """One cell's XML ("" for an empty cell), typed as XlsxWriter's write() typed it."""
     if value is None or value == "":
         return ""
+    if type(value) is str:  # the common case first (a subclass takes the general path)
+        return f'<c r="{ref}"{_string_tail(value, style)}'
     s = f' s="{style}"' if style else ""
     if isinstance(value, bool):
         return f'<c r="{ref}" t="b"{s}><v>{int(value)}</v></c>'
@@ -186,7 +198,9 @@ def xlsx_chunks(
     bytes sent while the rows are read. Memory stays flat: one chunk of rows at a time."""
     sink = _Chunks()
     sheet_name = _xml_text(sheet)[:31] or "Sheet1"
-    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
+    # Level 1: half the time of level 6 for a file half as large again (4.8 MB against 3.2 MB
+    # for 20,000 cases): the server's CPU is dearer than the bytes (issue 11).
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
         zf.writestr("[Content_Types].xml", _CONTENT_TYPES)
         zf.writestr("_rels/.rels", _ROOT_RELS)
         zf.writestr("xl/workbook.xml", _WORKBOOK.format(sheet=sheet_name))
