@@ -208,15 +208,15 @@ def _export_responses(media_type: str) -> dict[Any, Any]:
     }
 
 
-@extend_schema(
-    tags=["exports"],
-    operation_id="programme_export_scores_csv",
-    parameters=[PROVISIONAL_PARAMETER],
-    responses=_export_responses("text/csv"),
-)
 class ProgrammeScoresCsvExportView(ExportView):
     """The programme's figures as CSV (UTF-8)."""
 
+    @extend_schema(
+        tags=["exports"],
+        operation_id="programme_export_scores_csv",
+        parameters=[PROVISIONAL_PARAMETER],
+        responses=_export_responses("text/csv"),
+    )
     def get(self, request: Request, programme: str) -> Any:
         scores = _scores(request, programme)
         tag = programme_scores_etag(scores, what="programme-scores-csv")
@@ -230,15 +230,15 @@ class ProgrammeScoresCsvExportView(ExportView):
         return with_etag(response, tag)
 
 
-@extend_schema(
-    tags=["exports"],
-    operation_id="programme_export_scores_xlsx",
-    parameters=[PROVISIONAL_PARAMETER],
-    responses=_export_responses(XLSX_TYPE),
-)
 class ProgrammeScoresXlsxExportView(ExportView):
     """The programme's figures as an Excel workbook."""
 
+    @extend_schema(
+        tags=["exports"],
+        operation_id="programme_export_scores_xlsx",
+        parameters=[PROVISIONAL_PARAMETER],
+        responses=_export_responses(XLSX_TYPE),
+    )
     def get(self, request: Request, programme: str) -> Any:
         scores = _scores(request, programme)
         tag = programme_scores_etag(scores, what="programme-scores-xlsx")
