@@ -491,3 +491,33 @@ def test_query_counts_are_the_same_for_2_and_12_inspections(handworked, django_a
         assert len(person.get("/api/v1/programmes/").json()["results"]) == 2
     with django_assert_num_queries(3):
         assert len(token.get("/api/v1/programmes/").json()["results"]) == 2
+
+
+def test_a_client_granted_a_programme_and_scoped_to_an_inspection_in_progress_counts_it(world):
+    # The access rule (inspections.access.ProgrammeStanding.counts): a client's "own"
+    # inspections are those it is scoped to, whose figures it reads anyway.
+    issued = api_client_issue(
+        name="Scoped too", inspections=[world.mine], programmes=[world.programme]
+    )
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {issued.key}")
+    assert client.get(_url(world, "scores/")).json()["provisional_inspections"] == []
+    asked = client.get(_url(world, "scores/", "?provisional=true")).json()
+    assert asked["provisional_inspections"] == [world.mine.slug]
+
+
+def test_a_programme_with_nothing_published_has_no_figures_yet(world):
+    empty = programme_create(name="Nothing yet", framework=world.hw.framework, by=None)
+    national = world.users["national"]
+    empty.national_leads.add(national)
+    standing = programme_standing_get(national, empty.slug)
+    later = _region(world.hw.framework, slug="later-2026", status=FIELDWORK, k1=("yes",))
+    programme_inspection_add(standing=standing, inspection=later, by=national)
+    client = _as(world, "national")
+    data = client.get(f"/api/v1/programmes/{empty.slug}/scores/").json()
+    assert (data["counted_inspections"], data["questions"], data["cases"]) == ([], [], 0)
+    assert data["funnels"] == {"regions": [], "pdus": []}
+    rows = _csv_rows(client.get(f"/api/v1/programmes/{empty.slug}/exports/scores.csv"))
+    assert rows == []  # the header only
+    asked = client.get(f"/api/v1/programmes/{empty.slug}/scores/?provisional=true").json()
+    assert asked["counted_inspections"] == [later.slug]

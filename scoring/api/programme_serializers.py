@@ -80,8 +80,8 @@ class ProgrammeInspectionSerializer(serializers.Serializer):
         help_text="In progress: its figures may still change (shown only with ?provisional=true)."
     )
     figures_visible = serializers.BooleanField(
-        help_text="You may see its figures (published; in progress: a national lead, or its own "
-        "lead). With ?provisional=true these are the ones counted."
+        help_text="You may see its figures (published; in progress: a national lead, its own "
+        "lead, or an API client scoped to it). With ?provisional=true these are the ones counted."
     )
 
 

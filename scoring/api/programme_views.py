@@ -41,8 +41,8 @@ PROVISIONAL_PARAMETER = OpenApiParameter(
     OpenApiTypes.BOOL,
     OpenApiParameter.QUERY,
     description="true: count the inspections in progress you may see too (a national lead "
-    "all, a regional lead their own; an API client none), marked provisional. Default false: "
-    "published inspections only.",
+    "all, a regional lead their own; an API client only one its token is scoped to), marked "
+    "provisional. Default false: published inspections only.",
 )
 
 
