@@ -30,20 +30,26 @@ class ApiClientIssued:
 
 @transaction.atomic
 def api_client_issue(
-    *, name: str, inspections: Iterable[Any], by: User | None = None
+    *,
+    name: str,
+    inspections: Iterable[Any],
+    programmes: Iterable[Any] = (),
+    by: User | None = None,
 ) -> ApiClientIssued:
-    """Issue a read-only token to a client, scoped to the named inspections."""
+    """Issue a read-only token to a client, scoped to the named inspections, and granted the
+    named programmes (it reads their published inspections' figures)."""
     from django.contrib.auth import get_user_model
 
     name = name.strip()
     inspections = list(inspections)
+    programmes = list(programmes)
     errors: dict[str, list[str]] = {}
     if not name:
         errors["name"] = ["Give the client a name."]
     elif ApiClient.objects.filter(name=name).exists():
         errors["name"] = [f"There is already an API client called {name!r}."]
-    if not inspections:
-        errors["inspections"] = ["Choose at least one inspection the client may read."]
+    if not inspections and not programmes:
+        errors["inspections"] = ["Choose at least one inspection or programme the client may read."]
     if errors:
         raise ValidationError(errors)
     user_model = get_user_model()
@@ -61,6 +67,7 @@ def api_client_issue(
         name=name, user=user, key_prefix=key[:8], key_hash=api_key_hash(key), created_by=by
     )
     client.inspections.set(inspections)
+    client.programmes.set(programmes)
     return ApiClientIssued(client=client, key=key)
 
 

@@ -65,6 +65,21 @@ def test_the_scores_contract_is_kept_in_the_schema(schema):
     )
 
 
+def test_the_programme_scores_contract_is_in_the_schema(schema):
+    scores = schema["components"]["schemas"]["ProgrammeScores"]["properties"]
+    assert {"programme", "provisional", "provisional_inspections", "questions", "funnels"} <= set(
+        scores
+    )
+    pooled = schema["components"]["schemas"]["PooledFigure"]["properties"]
+    assert {"yes", "relevant", "percent", "ci_low", "ci_high", "provisional", "synthetic"} <= set(
+        pooled
+    )
+    assert any(
+        p["name"] == "provisional"
+        for p in schema["paths"]["/api/v1/programmes/{programme}/scores/"]["get"]["parameters"]
+    )
+
+
 @pytest.mark.parametrize("url", ["/api/v1/docs/"])
 def test_the_interactive_documentation_uses_only_local_assets(client, url):
     page = client.get(url).content.decode()

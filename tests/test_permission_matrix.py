@@ -32,7 +32,7 @@ from cases.models import Answer, Case, CaseImport
 from cases.services import answer_record
 from cases.tests.factories import CaseFactory
 from cases.tests.helpers import answer_all
-from inspections.models import ContextFact, Membership
+from inspections.models import ContextFact, Inspection, Membership, Programme
 from inspections.tests.factories import (
     InspectionFactory,
     MembershipFactory,
@@ -74,6 +74,8 @@ def _in_matrix(route: str) -> bool:
     return not route.startswith(NOT_IN_MATRIX_PREFIXES) and route not in NOT_IN_MATRIX
 
 
+MATRIX_PROGRAMME = "matrix-programme"
+
 # -- the world every row is tried in ---------------------------------------------------------
 
 
@@ -97,6 +99,11 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
     marker = MembershipFactory(inspection=inspection).user
     colleague = MembershipFactory(inspection=inspection).user
     other = InspectionFactory(framework=framework, slug="elsewhere-2026")
+    # A programme with the inspection in it (issue 14): its lead is a regional lead of it.
+    programme = Programme.objects.create(
+        slug=MATRIX_PROGRAMME, name="Matrix programme", framework=framework
+    )
+    Inspection.objects.filter(pk=inspection.pk).update(programme=programme)
     other_lead = MembershipFactory(inspection=other, role=Membership.Role.LEAD).user
     admin = get_user_model().objects.create_superuser("matrix-admin", password="x-Admin-pass-9")
     case = CaseFactory(
@@ -193,6 +200,7 @@ API_SEES = dict(anonymous=401, revoked=401, other_lead=404)
 API_READ = expect(200, **API_SEES)
 API_CASE_READ = expect(200, colleague=404, **API_SEES)
 API_LEAD_READ = expect(403, lead=200, admin=200, **API_SEES)
+API_PROGRAMME_READ = expect(404, lead=200, admin=200, anonymous=401, revoked=401)
 
 
 # A write refused to all but the lead; the lead gets `status` (a real answer to the body sent).
@@ -476,6 +484,14 @@ MATRIX: dict[str, list[Row]] = {
     "api/v1/inspections/<slug:slug>/report/versions/<int:number>/report.<str:kind>": [
         Row("get", API_READ)
     ],
+    # A programme (issue 14): its national leads and administrators, the lead of an inspection
+    # in it, and API clients granted it (this world's client is scoped to the inspection, not
+    # granted the programme: 404; tests/test_api_programmes.py tries a granted one).
+    "api/v1/programmes/": [Row("get", expect(200, anonymous=401, revoked=401))],
+    "api/v1/programmes/<slug:programme>/": [Row("get", API_PROGRAMME_READ)],
+    "api/v1/programmes/<slug:programme>/scores/": [Row("get", API_PROGRAMME_READ)],
+    "api/v1/programmes/<slug:programme>/exports/scores.csv": [Row("get", API_PROGRAMME_READ)],
+    "api/v1/programmes/<slug:programme>/exports/scores.xlsx": [Row("get", API_PROGRAMME_READ)],
     # The schema and its documentation describe the API, not its data: public.
     "api/v1/schema/": [Row("get", expect(200))],
     "api/v1/docs/": [Row("get", expect(200))],
@@ -500,6 +516,7 @@ def _path(route: str, world: World, row: Row) -> str:
         "<str:addressee>": "region",
         "<int:fact_id>": str(world.fact.pk),
         "<str:username>": world.users["colleague"].username,
+        "<slug:programme>": MATRIX_PROGRAMME,
     }
     path = route
     for placeholder, value in values.items():
