@@ -217,7 +217,8 @@ def _client_account(user: AnyUser) -> bool:
 
 def programmes_visible(user: AnyUser) -> QuerySet[Programme]:
     """The programmes the user may see: administrators all; a programme's national leads; the
-    lead of an inspection in it; an API client granted it (or scoped to an inspection in it)."""
+    lead of an inspection in it; an API client granted it (a client scoped only to one of its
+    inspections reads that inspection, not the programme)."""
     person = person_id(user)
     if person is None:
         return Programme.objects.none()

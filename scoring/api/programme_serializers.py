@@ -1,6 +1,3 @@
-# mypy: disable-error-code="type-arg,assignment"
-# (as for every *.api.serializers module, pyproject.toml: DRF serializers are not generic at
-# runtime, and "self" is how the links name this resource.)
 """Output serializers of the programme resources (GET /api/v1/programmes/...).
 
 Every figure comes from scoring.programme.programme_scores; these only name the fields. The
