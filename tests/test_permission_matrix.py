@@ -32,7 +32,7 @@ from cases.models import Answer, Case, CaseImport
 from cases.services import answer_record
 from cases.tests.factories import CaseFactory
 from cases.tests.helpers import answer_all
-from inspections.models import ContextFact, Membership
+from inspections.models import ContextFact, Inspection, Membership, Programme
 from inspections.tests.factories import (
     InspectionFactory,
     MembershipFactory,
@@ -154,6 +154,12 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
         html_sha256="0" * 64,
         pdf_sha256="0" * 64,
     )
+    # A programme (issue 14) holding the inspection, under the inspection's slug so that the
+    # routes' <slug:slug> names both: `lead` is its regional lead, `admin` manages it.
+    programme = Programme.objects.create(
+        slug=inspection.slug, name="Matrix programme", framework=framework
+    )
+    Inspection.objects.filter(pk=inspection.pk).update(programme=programme)
     return World(
         inspection=inspection,
         case=case,
@@ -360,6 +366,20 @@ MATRIX: dict[str, list[Row]] = {
     "inspections/<slug:slug>/moderation/sample/": [
         Row("get", LEAD_PAGE),
         Row("post", LEAD_FORM, {}),
+    ],
+    # -- programmes (issue 14): the list is everyone's (it lists what they may see); national
+    # leads and administrators create and manage; the regional lead reads the programme's page
+    # and is told why they may not manage it; anyone else does not see the programme at all.
+    "programmes/": [Row("get", expect(200, anonymous=302))],
+    "programmes/new/": [
+        Row("get", expect(403, anonymous=302, admin=200)),
+        Row("post", expect(403, anonymous=302, admin=400), {}),
+    ],
+    "programmes/<slug:slug>/": [Row("get", expect(404, anonymous=302, lead=200, admin=200))],
+    "programmes/<slug:slug>/manage/": [
+        Row("get", expect(404, anonymous=302, lead=403, admin=200)),
+        # Nothing chosen to change: allowed, refused with a message (400).
+        Row("post", expect(404, anonymous=302, lead=403, admin=400), {}),
     ],
     # -- the API --
     "api/v1/inspections/": [
