@@ -52,6 +52,7 @@ from scoring.programme_page_presenters import (
     national_columns,
     national_rows,
 )
+from scoring.templatetags.programme_nav import programmes_in_reach_known
 
 
 @login_required
@@ -72,10 +73,13 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("name")
     )
+    listed = list(programmes)
+    can_create = can_create_programme(request.user)
+    programmes_in_reach_known(request, bool(listed) or can_create)
     return render(
         request,
         "scoring/programme_list.html",
-        {"programmes": programmes, "can_create": can_create_programme(request.user)},
+        {"programmes": listed, "can_create": can_create},
     )
 
 
@@ -113,6 +117,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     standing = programme_standing_get(request.user, slug)
+    programmes_in_reach_known(request, True)
     provisional = request.GET.get("provisional") == "1"
     scores = programme_scores(standing, provisional=provisional)
     if is_admin(request.user):
@@ -169,6 +174,7 @@ def programme_manage(request: HttpRequest, slug: str) -> HttpResponse:
     and remove inspections, name and remove national leads. Each form posts an `action`."""
     standing = programme_standing_get(request.user, slug)
     require_programme_manage(standing, "manage the programme")
+    programmes_in_reach_known(request, True)
     programme = standing.programme
     post = request.POST if request.method == "POST" else None
     action = post.get("action", "") if post is not None else ""

@@ -35,6 +35,11 @@ def programmes_in_reach(user: Any) -> bool:
     )
 
 
+def programmes_in_reach_known(request: Any, shown: bool) -> None:
+    """A page that already knows the answer (it lists or shows a programme) saves the query."""
+    request._programmes_in_reach = shown
+
+
 @register.simple_tag(takes_context=True)
 def programmes_nav(context: template.Context) -> bool:
     request = context.get("request")
@@ -45,5 +50,5 @@ def programmes_nav(context: template.Context) -> bool:
             return bool(known)
     shown = programmes_in_reach(user)
     if request is not None:
-        request._programmes_in_reach = shown
+        programmes_in_reach_known(request, shown)
     return shown

@@ -229,21 +229,14 @@ def test_the_list_makes_one_query_for_any_number_of_programmes(
     _, hw, _, _ = world
     client = _as(national)
     client.get("/programmes/")  # warm the session
-
-    def count() -> int:
-        from django.db import connection
-        from django.test.utils import CaptureQueriesContext
-
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/programmes/").status_code == 200
-        return len(ctx)
-
-    few = count()
+    # Session and user (2); may they create one: an API client's account? their permissions
+    # and their groups' (3); the list (1). The navigation learns from the list: no query.
+    with django_assert_num_queries(6):
+        client.get("/programmes/")
     for i in range(5):
         extra = programme_create(name=f"Extra {i}", framework=hw.framework, by=None)
         extra.national_leads.add(national)
-    # Session, user, permissions (group and user), the list, the navigation's one query.
-    with django_assert_num_queries(few):
+    with django_assert_num_queries(6):
         response = client.get("/programmes/")
     assert response.content.decode().count("data-programme=") == 6
 
@@ -267,8 +260,8 @@ def test_the_programme_page_makes_the_same_number_of_queries_for_2_and_12_inspec
         cache.clear()
         # Session and user (2); the standing: the programme, whether the account is an API
         # client's, the reader's own inspections (3); the engine cold (6); the inspections the
-        # reader may open (1); the navigation (1).
-        with django_assert_num_queries(13):
+        # reader may open (1). The navigation needs no query: the reader sees a programme.
+        with django_assert_num_queries(12):
             response = client.get(f"/programmes/{programme.slug}/?provisional=1")
         n = programme.inspections.count()
         assert f"{50}% ({n} of {2 * n})" in _pooled_cell(_text(response), "K1")
@@ -387,3 +380,24 @@ def test_managing_national_leads_and_the_name(world, national):
     assert (programme.name, programme.description) == ("DIPP renamed", "d")
     # Nothing chosen: told so.
     assert client.post(url, {}).status_code == 400
+
+
+def test_programmes_is_in_the_navigation_of_those_who_can_see_or_create_one(
+    world, django_user_model, django_assert_num_queries
+):
+    from scoring.templatetags.programme_nav import programmes_in_reach
+
+    _, hw, _, _ = world
+    regional = MembershipFactory(inspection=hw, role=Membership.Role.LEAD).user
+    creator = UserFactory(username="may-create")
+    Group.objects.get(name=NATIONAL_LEAD_GROUP).user_set.add(creator)
+    outsider = UserFactory(username="outsider")
+    inspector = MembershipFactory(inspection=hw).user
+    admin = django_user_model.objects.create_superuser("nav-admin", password="x-Admin-pass-9")
+    for user, shown in ((regional, True), (creator, True), (outsider, False), (inspector, False)):
+        with django_assert_num_queries(1):
+            assert programmes_in_reach(user) is shown, user.username
+    with django_assert_num_queries(0):
+        assert programmes_in_reach(admin) is True
+    html = _text(_as(regional).get("/"))
+    assert '<a class="govuk-service-navigation__link" href="/programmes/"' in html
