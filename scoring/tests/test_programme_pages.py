@@ -401,3 +401,33 @@ def test_programmes_is_in_the_navigation_of_those_who_can_see_or_create_one(
         assert programmes_in_reach(admin) is True
     html = _text(_as(regional).get("/"))
     assert '<a class="govuk-service-navigation__link" href="/programmes/"' in html
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "add"},
+        {"action": "add", "inspection": ""},
+        {"action": "remove"},
+        {"action": "remove", "inspection": "no-such"},
+        {"action": "lead-add", "username": ""},
+        {"action": "lead-add", "username": "x" * 400},
+        {"action": "lead-remove"},
+        {"action": "lead-remove", "username": "nobody-at-all"},
+        {"action": "details", "name": "n" * 300, "description": ""},
+        {"action": "details"},
+        {"action": "something-else"},
+    ],
+)
+def test_bad_input_on_the_management_page_is_told_never_a_500(world, national, data):
+    programme, _, _, _ = world
+    response = _as(national).post(f"/programmes/{programme.slug}/manage/", data)
+    assert response.status_code == 400
+    assert "govuk-error-summary" in response.content.decode()
+
+
+def test_a_stale_remove_link_goes_back_to_the_page(world, national):
+    programme, _, _, _ = world
+    response = _as(national).get(f"/programmes/{programme.slug}/manage/?remove=no-such")
+    assert response.status_code == 302
+    assert response["Location"] == f"/programmes/{programme.slug}/manage/"
