@@ -431,3 +431,14 @@ def test_a_stale_remove_link_goes_back_to_the_page(world, national):
     response = _as(national).get(f"/programmes/{programme.slug}/manage/?remove=no-such")
     assert response.status_code == 302
     assert response["Location"] == f"/programmes/{programme.slug}/manage/"
+
+
+def test_a_programme_with_nothing_published_says_so(handworked, national):
+    programme = programme_create(
+        name="Empty programme", framework=handworked.inspection.framework, by=None
+    )
+    programme.national_leads.add(national)
+    html = _text(_as(national).get(f"/programmes/{programme.slug}/"))
+    assert "No inspection is in the programme yet." in html
+    assert 'id="no-figures"' in html and "<svg" not in html
+    assert 'name="provisional"' not in html  # nothing in progress to include
