@@ -19,6 +19,8 @@ urlpatterns = [
     # An administrator's look-up of one case's data, across inspections.
     path("", include(case_data_requests)),
     path("inspections/<slug:slug>/", include("scoring.urls")),
+    # National programmes (issue 14): several regions' inspections read side by side.
+    path("programmes/", include("scoring.programme_urls")),
     path("inspections/<slug:slug>/", include("cases.urls")),
 ]
 

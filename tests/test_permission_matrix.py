@@ -74,7 +74,8 @@ def _in_matrix(route: str) -> bool:
     return not route.startswith(NOT_IN_MATRIX_PREFIXES) and route not in NOT_IN_MATRIX
 
 
-MATRIX_PROGRAMME = "matrix-programme"
+# The programme's slug is the inspection's, so that the pages' <slug:slug> names both.
+MATRIX_PROGRAMME = "matrix-2026"
 
 # -- the world every row is tried in ---------------------------------------------------------
 
@@ -99,7 +100,8 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
     marker = MembershipFactory(inspection=inspection).user
     colleague = MembershipFactory(inspection=inspection).user
     other = InspectionFactory(framework=framework, slug="elsewhere-2026")
-    # A programme with the inspection in it (issue 14): its lead is a regional lead of it.
+    # A programme with the inspection in it (issue 14): its lead is a regional lead of it,
+    # `admin` manages it.
     programme = Programme.objects.create(
         slug=MATRIX_PROGRAMME, name="Matrix programme", framework=framework
     )
@@ -368,6 +370,20 @@ MATRIX: dict[str, list[Row]] = {
     "inspections/<slug:slug>/moderation/sample/": [
         Row("get", LEAD_PAGE),
         Row("post", LEAD_FORM, {}),
+    ],
+    # -- programmes (issue 14): the list is everyone's (it lists what they may see); national
+    # leads and administrators create and manage; the regional lead reads the programme's page
+    # and is told why they may not manage it; anyone else does not see the programme at all.
+    "programmes/": [Row("get", expect(200, anonymous=302))],
+    "programmes/new/": [
+        Row("get", expect(403, anonymous=302, admin=200)),
+        Row("post", expect(403, anonymous=302, admin=400), {}),
+    ],
+    "programmes/<slug:slug>/": [Row("get", expect(404, anonymous=302, lead=200, admin=200))],
+    "programmes/<slug:slug>/manage/": [
+        Row("get", expect(404, anonymous=302, lead=403, admin=200)),
+        # Nothing chosen to change: allowed, refused with a message (400).
+        Row("post", expect(404, anonymous=302, lead=403, admin=400), {}),
     ],
     # -- the API --
     "api/v1/inspections/": [
