@@ -272,8 +272,9 @@ class ProgrammeStanding:
 
 def programme_standing_get(user: AnyUser, slug: str) -> ProgrammeStanding:
     """The user's standing on the programme with this slug; 404 if they may not see it.
-    Two queries: the programme (with whether the user is a national lead of it), and the
-    inspections in it that the user leads or is an API client of."""
+    Three queries: the programme (with whether the user is a national lead of it), whether the
+    user is an API client's account, and the inspections in it that the user leads or is an
+    API client of."""
     person = person_id(user)
     if person is None:
         raise Http404(PROGRAMME_NOT_FOUND)

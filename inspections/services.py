@@ -698,8 +698,14 @@ def baseline_clear(*, inspection: Inspection, by: AnyUser) -> bool:
 # -- programmes (issue 14) ------------------------------------------------------------------------
 
 
+# Short names the programme pages use themselves (/programmes/new/).
+RESERVED_PROGRAMME_SLUGS = frozenset({"new"})
+
+
 def _programme_slug(name: str) -> str:
     base = (slugify(name) or "programme")[:56].strip("-")
+    if base in RESERVED_PROGRAMME_SLUGS:
+        base = f"{base}-programme"
     slug, n = base, 1
     while Programme.objects.filter(slug=slug).exists():
         n += 1
@@ -720,7 +726,9 @@ def programme_create(
     if name and Programme.objects.filter(name__iexact=name).exists():
         errors.setdefault("name", []).append("A programme already has this name.")
     slug = slug.strip() or _programme_slug(name)
-    if Programme.objects.filter(slug=slug).exists():
+    if slug in RESERVED_PROGRAMME_SLUGS:
+        errors.setdefault("slug", []).append(f"“{slug}” is reserved: choose another short name.")
+    elif Programme.objects.filter(slug=slug).exists():
         errors.setdefault("slug", []).append("A programme already uses this short name.")
     if errors:
         raise ValidationError(errors)

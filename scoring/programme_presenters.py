@@ -88,7 +88,13 @@ def programme_funnel_chart(funnel: Funnel) -> FunnelChart | None:
         limits = [(n, *binomial_funnel_limits(p0, n, levels)) for n in steps]
         lines[f"low_{name}"] = " ".join(f"{x(n)},{y(lo)}" for n, lo, _ in limits)
         lines[f"high_{name}"] = " ".join(f"{x(n)},{y(hi)}" for n, _, hi in limits)
-    points = [FunnelPoint(x(r.relevant), y(r.rate), _short(r), r.outside_998) for r in funnel.rows]
+    # A label is written to the right of its point, or to the left near the right edge.
+    points = [
+        FunnelPoint(
+            x(r.relevant), y(r.rate), _short(r), r.outside_998, left=x(r.relevant) > right - 140
+        )
+        for r in funnel.rows
+    ]
     described = "; ".join(
         f"{r.label}: {r.percent}% Yes of {r.relevant} relevant cases"
         f"{' (outside the 99.8% limits)' if r.outside_998 else ''}"

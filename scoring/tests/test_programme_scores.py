@@ -214,3 +214,12 @@ def test_query_count_is_the_same_for_2_and_12_inspections(handworked, national):
         counts.append((len(cold), len(warm)))
     # Cold: inspections, versions, questions, PDUs, cases, answers. Warm: the first two.
     assert counts == [(6, 2), (6, 2)]
+
+
+def test_a_programme_never_takes_a_short_name_its_pages_use(handworked):
+    made = programme_create(name="New", framework=handworked.inspection.framework, by=None)
+    assert made.slug == "new-programme"
+    with pytest.raises(ValidationError, match="reserved"):
+        programme_create(
+            name="Other", slug="new", framework=handworked.inspection.framework, by=None
+        )
