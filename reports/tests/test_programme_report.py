@@ -309,3 +309,32 @@ def test_people_outside_the_programme_do_not_see_the_report(client, world):
             client.get(f"/programmes/{programme.slug}/report/latest/report.pdf").status_code
             == 404
         )
+
+
+def test_the_programme_pdf_is_tagged_and_passes_the_pdf_ua_checker(world, tmp_path):
+    """Rendered in-process as a build does, then read back as test_pdf_accessibility reads the
+    regional report: the checker, and each funnel plot a Figure whose alternative text names
+    every region's figure."""
+    import pikepdf
+
+    from reports.programme_rendering import programme_document, programme_report_html
+    from reports.programme_services import build_scores
+    from reports.rendering import html_to_pdf
+    from reports.tests.test_pdf_accessibility import BUILT_AT, _checker_problems, _role, _tree
+
+    programme, *_ = world
+    document = programme_document(
+        programme=programme,
+        scores=build_scores(programme, provisional=False),
+        narrative="Pooled: {{percent K1}}.",
+        built_at=BUILT_AT,
+    )
+    path = tmp_path / "programme.pdf"
+    path.write_bytes(html_to_pdf(programme_report_html(document)))
+    assert _checker_problems(path) == []
+    with pikepdf.open(path) as pdf:
+        assert str(pdf.Root.Lang) == "en-GB"
+        alternatives = [str(e.Alt) for e in _tree(pdf) if _role(e) == "/Figure"]
+    k1 = next(a for a in alternatives if "(K1): regions'" in a)
+    assert "Second Region: 50% Yes of 4 relevant cases" in k1
+    assert "Handworked Region: 75% Yes of 8 relevant cases" in k1
