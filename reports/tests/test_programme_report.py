@@ -196,8 +196,7 @@ def test_a_provisional_build_counts_inspections_in_progress_and_says_so(
     # A regional lead may not read the provisional report, nor build or write.
     client.force_login(regional)
     assert (
-        client.get(f"/programmes/{programme.slug}/report/provisional/report.pdf").status_code
-        == 403
+        client.get(f"/programmes/{programme.slug}/report/provisional/report.pdf").status_code == 403
     )
     assert client.post(f"/programmes/{programme.slug}/report/builds/").status_code == 403
     assert client.get(f"/programmes/{programme.slug}/report/narrative/").status_code == 403
@@ -239,14 +238,16 @@ def test_the_narrative_page_saves_and_refuses_unknown_codes(client, world, natio
     response = client.post(url, {"body": "{{percent Q7}}", "version": "0", "action": "save"})
     assert response.status_code == 400
     assert "there is no question Q7" in response.content.decode()
-    response = client.post(url, {"body": "Pooled {{percent K1}}.", "version": "0", "action": "save"})
+    response = client.post(
+        url, {"body": "Pooled {{percent K1}}.", "version": "0", "action": "save"}
+    )
     assert response.status_code == 302
     page = client.get(url).content.decode()
     assert "Pooled 67 per cent." in page  # the preview, filled
 
 
 def test_only_national_leads_write_and_build(world):
-    programme, hw, _, regional = world
+    programme, *_, regional = world
     standing = programme_standing_get(regional, programme.slug)
     with pytest.raises(PermissionDenied):
         narrative_save(standing=standing, body="Text.", expected_version=0, by=regional)
@@ -306,8 +307,7 @@ def test_people_outside_the_programme_do_not_see_the_report(client, world):
         client.force_login(user)
         assert client.get(f"/programmes/{programme.slug}/report/").status_code == 404
         assert (
-            client.get(f"/programmes/{programme.slug}/report/latest/report.pdf").status_code
-            == 404
+            client.get(f"/programmes/{programme.slug}/report/latest/report.pdf").status_code == 404
         )
 
 
