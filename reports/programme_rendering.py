@@ -109,10 +109,14 @@ class ProgrammeDocument:
 
 def _funnel_block(funnel: Funnel, *, pdus: bool) -> FunnelBlock:
     what = "PDUs" if pdus else "Regions"
-    subject = funnel.area.capitalize() if funnel.area else funnel.code
+    subject = (
+        f"{funnel.area.capitalize()} ({funnel.code})"
+        if funnel.area
+        else f"{funnel.code} ({funnel.text.rstrip('?')})"
+    )
     return FunnelBlock(
         fid=f"funnel-{'pdu' if pdus else 'region'}-{funnel.code}",
-        title=f"{subject} ({funnel.code}): {what.lower()}' percentage Yes against relevant cases",
+        title=f"{what} – {subject}: percentage Yes against relevant cases",
         caption=(
             f"{what}: percentage Yes for {funnel.code} against the number of relevant cases, "
             "with the programme rate (solid line), 95% limits (dashed) and 99.8% limits."
