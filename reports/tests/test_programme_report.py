@@ -338,3 +338,32 @@ def test_the_programme_pdf_is_tagged_and_passes_the_pdf_ua_checker(world, tmp_pa
     k1 = next(a for a in alternatives if a.startswith("Regions – K1 (Was the plan sufficient)"))
     assert "Second Region: 50% Yes of 4 relevant cases" in k1
     assert "Handworked Region: 75% Yes of 8 relevant cases" in k1
+
+
+def test_a_stalled_build_is_replaced_and_a_running_one_returned(
+    world, national, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    programme, *_ = world
+    standing = programme_standing_get(national, programme.slug)
+    running = ProgrammeReportBuild.objects.create(
+        programme=programme, status=BuildState.Status.RUNNING, heartbeat_at=timezone.now()
+    )
+    assert programme_build_start(standing=standing, provisional=False, by=national) == running
+    # A provisional build is another kind: it does not wait for the published-only one.
+    with django_capture_on_commit_callbacks(execute=True):
+        other = programme_build_start(standing=standing, provisional=True, by=national)
+    assert other != running
+    stale = timezone.now() - settings.REPORT_BUILD_HEARTBEAT_TIMEOUT - timedelta(seconds=5)
+    ProgrammeReportBuild.objects.filter(pk=running.pk).update(heartbeat_at=stale)
+    with django_capture_on_commit_callbacks(execute=True):
+        new = programme_build_start(standing=standing, provisional=False, by=national)
+    running.refresh_from_db()
+    assert running.status == BuildState.Status.FAILED
+    assert "This build stalled: its worker stopped reporting progress" in running.error
+    assert f"Build {new.pk} was started to replace it." in running.error
+    new.refresh_from_db()
+    assert new.replaces_id == running.pk and new.status == BuildState.Status.SUCCEEDED
