@@ -11,6 +11,8 @@ urlpatterns = [
     path("api-auth/", include("rest_framework.urls")),
     # The report's pages, before the web pages' own inspections/<slug>/ routes.
     path("inspections/<slug:slug>/report/", include("reports.urls")),
+    # The programme summary report, before the programme pages' own programmes/<slug>/ routes.
+    path("programmes/<slug:slug>/report/", include("reports.programme_urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Service-wide pages, public: the accessibility statement and privacy notice every footer
     # links to.

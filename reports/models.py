@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from inspections.models import Inspection
+from inspections.models import Inspection, Programme
 
 
 class Section(models.TextChoices):
@@ -58,8 +58,11 @@ class ReportSection(models.Model):
         return f"{self.inspection}: {self.get_key_display()}"
 
 
-class ReportBuild(models.Model):
-    """One run of the report build (a Celery task) and the files it produced."""
+class BuildState(models.Model):
+    """What every report build (a Celery task) records of its run: status and step, who asked
+    and when, the worker's heartbeat, and the files. The regional report's ReportBuild and the
+    programme report's ProgrammeReportBuild share it, with the services that run them
+    (reports.services: heartbeat, claim, progress)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -74,7 +77,6 @@ class ReportBuild(models.Model):
         PDF = "pdf", "Writing the PDF report"
         DONE = "done", "Finished"
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="builds")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
     step = models.CharField(max_length=20, choices=Step.choices, default=Step.WAITING)
     error = models.TextField(blank=True, help_text="Why the build failed, for the author.")
@@ -92,13 +94,6 @@ class ReportBuild(models.Model):
     replaces = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    # The manifest printed in the report's footer.
-    framework_slug = models.CharField(max_length=50, blank=True)
-    framework_version = models.PositiveIntegerField(null=True, blank=True)
-    data_sha256 = models.CharField(max_length=64, blank=True)
-    content_sha256 = models.CharField(
-        max_length=64, blank=True, help_text="Narrative, recommendations and contextual facts."
-    )
     built_at = models.DateTimeField(null=True, blank=True)
     # Paths relative to MEDIA_ROOT; set only once the file is complete (os.replace).
     html_file = models.CharField(max_length=300, blank=True)
@@ -107,22 +102,7 @@ class ReportBuild(models.Model):
     pdf_seconds = models.FloatField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-requested_at", "-pk"]
-        constraints: ClassVar = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
-                name="report_build_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="succeeded")
-                | (~Q(html_file="") & ~Q(pdf_file="") & ~Q(data_sha256="")),
-                name="report_build_succeeded_has_files",
-            ),
-        ]
-        indexes: ClassVar = [models.Index(fields=["inspection", "-requested_at"])]
-
-    def __str__(self) -> str:
-        return f"Build {self.pk} of {self.inspection} ({self.status})"
+        abstract = True
 
     @property
     def in_progress(self) -> bool:
@@ -163,6 +143,37 @@ class ReportBuild(models.Model):
         return self.stall_reason() is not None
 
 
+class ReportBuild(BuildState):
+    """One run of the report build (a Celery task) and the files it produced."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="builds")
+    # The manifest printed in the report's footer.
+    framework_slug = models.CharField(max_length=50, blank=True)
+    framework_version = models.PositiveIntegerField(null=True, blank=True)
+    data_sha256 = models.CharField(max_length=64, blank=True)
+    content_sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Narrative, recommendations and contextual facts."
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="report_build_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded")
+                | (~Q(html_file="") & ~Q(pdf_file="") & ~Q(data_sha256="")),
+                name="report_build_succeeded_has_files",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["inspection", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Build {self.pk} of {self.inspection} ({self.status})"
+
+
 def _minutes(span: timedelta) -> str:
     minutes = round(span.total_seconds() / 60)
     return "minute" if minutes == 1 else f"{minutes} minutes"
@@ -200,3 +211,52 @@ class ReportVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection} report, version {self.number}"
+
+
+class ProgrammeNarrative(models.Model):
+    """The programme report's narrative: Markdown with programme-level data references such as
+    {{percent C1}} (pooled), {{phrase C1}} and {{range C1}} (reports.programme_references)."""
+
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="report_narrative"
+    )
+    body = models.TextField(blank=True)
+    # Optimistic concurrency, as the regional sections: a save names the version it edited.
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.programme}: narrative"
+
+
+class ProgrammeReportBuild(BuildState):
+    """One build of the programme summary report. Each successful build is a version: its
+    files are never written again, and readers download the latest (docs/adr/0020)."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="builds")
+    # Built with the provisional switch: inspections in progress count (national leads only
+    # may read such a build).
+    provisional = models.BooleanField(default=False)
+    # The inspections whose figures the build counted, as they were then (set by the worker):
+    # [{"slug", "region", "status", "synthetic"}, ...].
+    counted = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "succeeded", "failed"]),
+                name="programme_report_build_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="succeeded") | (~Q(html_file="") & ~Q(pdf_file="")),
+                name="programme_report_build_succeeded_has_files",
+            ),
+        ]
+        indexes: ClassVar = [models.Index(fields=["programme", "provisional", "-requested_at"])]
+
+    def __str__(self) -> str:
+        return f"Build {self.pk} of {self.programme} report ({self.status})"

@@ -40,12 +40,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 from scoring.arithmetic import percent_published, proportion_phrase
 from scoring.presenters import change_phrase
 from scoring.selectors import InspectionScores, QuestionScore
 
 OPEN, CLOSE = "{{", "}}"
+# What references are filled from: an inspection's scores, or a programme's.
+S = TypeVar("S")
 
 KINDS = ("percent", "n_of_m", "count", "share", "phrase", "change")
 COUNT_OPTIONS = ("yes", "no", "relevant")
@@ -109,10 +112,15 @@ class ReferenceProblem:
         return f"{where}{{{{{self.reference}}}}} – {self.message}"
 
 
-class _Problem(Exception):
+class Unfillable(Exception):
+    """A reference cannot be filled: the message says why (raised by a resolver)."""
+
     def __init__(self, message: str, *, awaiting_data: bool = False) -> None:
         super().__init__(message)
         self.awaiting_data = awaiting_data
+
+
+_Problem = Unfillable
 
 
 def _question(scores: InspectionScores, code: str) -> QuestionScore:
@@ -288,11 +296,17 @@ class ReferenceScanner:
 
 
 def fill(
-    text: str, scores: InspectionScores, *, section: str = ""
+    text: str,
+    scores: S,
+    *,
+    section: str = "",
+    resolver: Callable[[str, S], str] = resolve,  # type: ignore[assignment]
 ) -> tuple[str, list[ReferenceProblem]]:
     """The text with every reference filled, and the problems of those that could not be.
 
     A reference that cannot be filled is left as written, so a preview shows where it is.
+    `resolver` fills one reference: an inspection's (resolve, the default) or a programme's
+    (reports.programme_references.programme_resolve).
     """
     problems: list[ReferenceProblem] = []
     pieces: list[str] = []
@@ -300,8 +314,8 @@ def fill(
     for match in ReferenceScanner(text):
         pieces.append(text[copied_to : match.start])
         try:
-            pieces.append(resolve(match.inner, scores))
-        except _Problem as exc:
+            pieces.append(resolver(match.inner, scores))
+        except Unfillable as exc:
             problems.append(
                 ReferenceProblem(
                     reference=match.inner,

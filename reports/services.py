@@ -15,8 +15,9 @@ import time
 import uuid
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
+from celery import Task
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -29,7 +30,7 @@ from core.typing import AnyUser, User
 from inspections.access import require_lead, require_person, require_writable, standing_of
 from inspections.models import Inspection, InspectionEvent, Recommendation
 from inspections.services import inspection_event, recommendations_replace
-from reports.models import ReportBuild, ReportSection, ReportVersion, Section
+from reports.models import BuildState, ReportBuild, ReportSection, ReportVersion, Section
 from reports.references import ReferenceProblem, problems_in
 from reports.selectors import (
     case_data_sha256,
@@ -47,6 +48,8 @@ MAX_RECOMMENDATIONS = 20
 MAX_RECOMMENDATION_LENGTH = 2_000
 # A build interrupted this many times (its worker died each time) is failed, not retried again.
 MAX_BUILD_ATTEMPTS = 3
+
+B = TypeVar("B", bound=BuildState)
 
 
 class StaleEditError(ValidationError):
@@ -296,19 +299,31 @@ def _build_create(
         requested_by=by if isinstance(by, User) else None,
         replaces=current,
     )
-    if current is not None:
-        logger.warning("Report build %s stalled (%s): replaced by %s", current.pk, stall, build.pk)
-        current.status = ReportBuild.Status.FAILED
-        current.error = f"This build stalled: {stall}. Build {build.pk} was started to replace it."
-        current.finished_at = timezone.now()
-        current.save(update_fields=["status", "error", "finished_at"])
     from reports.tasks import report_build
 
+    return build, build_queue(build, report_build, replacing=current, stall=stall)
+
+
+def build_queue(
+    build: BuildState, task: Task, *, replacing: BuildState | None, stall: str | None
+) -> list[BaseException]:
+    """Fail the stalled build this one replaces (saying why) and send the build's task once the
+    transaction commits; a build whose task cannot be sent is failed at once, with the reason.
+    Returns task_send_on_commit's list of failures (check it after the transaction)."""
+    model = type(build)
+    if replacing is not None:
+        logger.warning("Build %s stalled (%s): replaced by %s", replacing.pk, stall, build.pk)
+        replacing.status = BuildState.Status.FAILED
+        replacing.error = (
+            f"This build stalled: {stall}. Build {build.pk} was started to replace it."
+        )
+        replacing.finished_at = timezone.now()
+        replacing.save(update_fields=["status", "error", "finished_at"])
     build_id = build.pk
 
     def not_queued(exc: BaseException) -> None:
-        ReportBuild.objects.filter(pk=build_id, status=ReportBuild.Status.QUEUED).update(
-            status=ReportBuild.Status.FAILED,
+        model._default_manager.filter(pk=build_id, status=BuildState.Status.QUEUED).update(
+            status=BuildState.Status.FAILED,
             error=(
                 "The build could not be queued: the background task service cannot be reached. "
                 "Nothing was built. Try again in a few minutes."
@@ -316,16 +331,16 @@ def _build_create(
             finished_at=timezone.now(),
         )
 
-    failures = task_send_on_commit(report_build, [build_id], on_failure=not_queued)
-    return build, failures
+    return task_send_on_commit(task, [build_id], on_failure=not_queued)
 
 
 class _Heartbeat:
     """While a build runs, a thread stamps its heartbeat every REPORT_BUILD_HEARTBEAT_SECONDS,
     so that a build whose worker died is seen to have stalled (ReportBuild.stall_reason)."""
 
-    def __init__(self, build_id: int) -> None:
+    def __init__(self, build_id: int, model: type[BuildState] = ReportBuild) -> None:
         self.build_id = build_id
+        self.model = model
         self.interval: float = settings.REPORT_BUILD_HEARTBEAT_SECONDS
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -335,8 +350,8 @@ class _Heartbeat:
     def _beat(self) -> None:
         try:
             while not self._stop.wait(self.interval):
-                ReportBuild.objects.filter(
-                    pk=self.build_id, status=ReportBuild.Status.RUNNING
+                self.model._default_manager.filter(
+                    pk=self.build_id, status=BuildState.Status.RUNNING
                 ).update(heartbeat_at=timezone.now())
         except Exception:  # a missed beat is not the build's failure
             logger.exception("Heartbeat of report build %s failed", self.build_id)
@@ -357,12 +372,12 @@ class _Heartbeat:
         self._thread.join(timeout=self.interval + 5)
 
 
-def _build_claim(build_id: int) -> ReportBuild | None:
+def _build_claim(build_id: int, model: type[B], related: str) -> B | None:
     """Mark the build running for one more attempt; None if there is nothing left to do."""
     with transaction.atomic():
         build = (
-            ReportBuild.objects.select_for_update()
-            .select_related("inspection__framework")
+            model._default_manager.select_for_update()
+            .select_related(related)
             .filter(pk=build_id)
             .first()
         )
@@ -392,13 +407,13 @@ def _build_claim(build_id: int) -> ReportBuild | None:
         return build
 
 
-def _step(build: ReportBuild, step: str, **fields: Any) -> None:
+def _step(build: BuildState, step: str, **fields: Any) -> None:
     """Record progress. Only while the build is running: a build failed as stalled and replaced
     (its worker was slow, not dead) is not brought back by its late worker."""
     build.step = step
     for name, value in fields.items():
         setattr(build, name, value)
-    ReportBuild.objects.filter(pk=build.pk, status=ReportBuild.Status.RUNNING).update(
+    type(build)._default_manager.filter(pk=build.pk, status=BuildState.Status.RUNNING).update(
         step=step, heartbeat_at=timezone.now(), **fields
     )
 
@@ -409,7 +424,7 @@ def build_run(*, build_id: int) -> ReportBuild | None:
     Safe to run again after a worker died: leftovers of the dead attempt are removed and the
     files are rewritten from the data as it is now.
     """
-    build = _build_claim(build_id)
+    build = _build_claim(build_id, ReportBuild, "inspection__framework")
     if build is None:
         return None
     directory = build_dir(build)
@@ -475,7 +490,7 @@ def _build_files(build: ReportBuild, directory: str) -> None:
         _fail(build, f"The build stopped with an error: {type(exc).__name__}: {exc}")
 
 
-def _fail(build: ReportBuild, message: str) -> None:
+def _fail(build: BuildState, message: str) -> None:
     _step(
         build,
         build.step,

@@ -38,7 +38,7 @@ from inspections.tests.factories import (
     MembershipFactory,
     PDUFactory,
 )
-from reports.models import ReportBuild, ReportVersion
+from reports.models import ProgrammeReportBuild, ReportBuild, ReportVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,8 @@ class World:
     users: dict[str, Any]
     keys: dict[str, str]
     fact: Any
+    # The programme summary report's build (programme with the inspection's slug).
+    programme_build: Any = None
 
 
 def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
@@ -163,7 +165,9 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
         html_sha256="0" * 64,
         pdf_sha256="0" * 64,
     )
+    programme_build = _programme_report_world(inspection, settings)
     return World(
+        programme_build=programme_build,
         inspection=inspection,
         case=case,
         submitted=submitted,
@@ -183,6 +187,30 @@ def make_world(framework: Any, tmp_path: Any, settings: Any) -> World:
     )
 
 
+def _programme_report_world(inspection: Any, settings: Any) -> ProgrammeReportBuild:
+    """The programme holding the inspection (made in make_world: its slug is the inspection's,
+    so <slug:slug> fills both), with a built programme report of each kind: the lead is its
+    regional lead, the administrator a national lead."""
+    programme = Programme.objects.get(slug=MATRIX_PROGRAMME)
+    folder = settings.MEDIA_ROOT / "reports" / "programmes" / "matrix"
+    folder.mkdir(parents=True)
+    (folder / "report.html").write_text("<p>Programme report</p>")
+    (folder / "report.pdf").write_bytes(b"%PDF-1.7\n")
+    build = None
+    for provisional in (True, False):
+        build = ProgrammeReportBuild.objects.create(
+            programme=programme,
+            provisional=provisional,
+            status=ProgrammeReportBuild.Status.SUCCEEDED,
+            step=ProgrammeReportBuild.Step.DONE,
+            html_file="reports/programmes/matrix/report.html",
+            pdf_file="reports/programmes/matrix/report.pdf",
+            built_at=timezone.now(),
+            finished_at=timezone.now(),
+        )
+    return build
+
+
 # -- expectations ------------------------------------------------------------------------------
 
 
@@ -196,6 +224,10 @@ SEES = dict(anonymous=302, other_lead=404, revoked=404)
 LEAD_PAGE = expect(403, lead=200, admin=200, **SEES)
 LEAD_FORM = expect(403, lead=400, admin=400, **SEES)  # an empty post: allowed, input refused
 CASE_PAGE = expect(200, colleague=404, **SEES)
+# A programme: seen by the leads of its inspections and its national leads (404 for the rest).
+PROGRAMME_READ = expect(404, anonymous=302, lead=200, admin=200)
+NATIONAL_PAGE = expect(404, anonymous=302, lead=403, admin=200)
+NATIONAL_FORM = expect(404, anonymous=302, lead=403, admin=400)
 
 # The API: no credentials or a revoked token is 401 (never anonymous-as-someone).
 API_SEES = dict(anonymous=401, revoked=401, other_lead=404)
@@ -385,6 +417,22 @@ MATRIX: dict[str, list[Row]] = {
         # Nothing chosen to change: allowed, refused with a message (400).
         Row("post", expect(404, anonymous=302, lead=403, admin=400), {}),
     ],
+    # The programme summary report: whoever sees the programme (here its regional lead and the
+    # administrator, a national lead) reads the page and the report built from published
+    # figures; national leads alone write, build, follow builds and read the provisional one.
+    # An empty build post is refused (400): the programme has no published inspection.
+    "programmes/<slug:slug>/report/": [Row("get", PROGRAMME_READ)],
+    "programmes/<slug:slug>/report/narrative/": [
+        Row("get", NATIONAL_PAGE),
+        Row("post", NATIONAL_FORM, {}),
+    ],
+    "programmes/<slug:slug>/report/builds/": [Row("post", NATIONAL_FORM, {})],
+    "programmes/<slug:slug>/report/builds/<int:build_id>/": [Row("get", NATIONAL_PAGE)],
+    "programmes/<slug:slug>/report/builds/<int:build_id>/report.<str:kind>": [
+        Row("get", NATIONAL_PAGE)
+    ],
+    "programmes/<slug:slug>/report/latest/report.<str:kind>": [Row("get", PROGRAMME_READ)],
+    "programmes/<slug:slug>/report/provisional/report.<str:kind>": [Row("get", NATIONAL_PAGE)],
     # -- the API --
     "api/v1/inspections/": [
         Row("get", expect(200, anonymous=401, revoked=401)),
@@ -524,7 +572,9 @@ def _path(route: str, world: World, row: Row) -> str:
         "<str:section>": "C1",
         # A read of an answer that exists; a write of one that does not yet.
         "<slug:code>": "C1a" if row.method == "get" else "C1",
-        "<int:build_id>": str(world.build.pk),
+        "<int:build_id>": str(
+            world.programme_build.pk if route.startswith("programmes/") else world.build.pk
+        ),
         "<int:job_id>": str(CaseImport.objects.get(inspection=world.inspection).pk),
         "<int:number>": "1",
         "<str:kind>": "pdf",

@@ -347,3 +347,35 @@ def test_a_worker_killed_mid_build_leaves_no_partial_file_and_the_build_is_retri
     assert list(own.scan_iter(match=f"{KEY_PREFIX}_kombu.binding.*"))
     assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.pdf"]
     assert len(PdfReader(media_path(done.pdf_file)).pages) >= 8
+
+
+def test_the_programme_report_builds_through_a_real_worker(
+    handworked, client, start_worker, tmp_path
+):
+    """The programme summary report's task (reports.programme_build) runs in the worker as the
+    regional one does: the hand-worked inspection, published, in a programme of its own."""
+    from inspections.models import Inspection
+    from inspections.services import programme_create
+    from inspections.tests.factories import UserFactory
+    from reports.models import ProgrammeReportBuild
+
+    hw = handworked.inspection
+    Inspection.objects.filter(pk=hw.pk).update(status=Inspection.Status.PUBLISHED)
+    programme = programme_create(name="DIPP worker test", framework=hw.framework, by=None)
+    Inspection.objects.filter(pk=hw.pk).update(programme=programme)
+    national = UserFactory(username="worker-national-lead")
+    programme.national_leads.add(national)
+    worker = start_worker()
+    client.force_login(national)
+    response = client.post(reverse("programme-report-build-start", args=[programme.slug]))
+    assert response.status_code == 302
+    build_id = ProgrammeReportBuild.objects.get(programme=programme).pk
+    deadline = time.monotonic() + BUILD_TIMEOUT
+    while (build := ProgrammeReportBuild.objects.get(pk=build_id)).in_progress:
+        if time.monotonic() > deadline:
+            pytest.fail(f"Build {build_id} is {build.status}/{build.step}:\n{worker.output()}")
+        time.sleep(0.05)
+    assert build.status == ProgrammeReportBuild.Status.SUCCEEDED, build.error or worker.output()
+    assert [c["slug"] for c in build.counted] == [hw.slug]
+    # K1 of the hand-worked inspection: 6 Yes of 8 relevant (scoring/tests/handworked.py).
+    assert "75% (6 of 8)" in _pdf_text(media_path(build.pdf_file))
