@@ -149,3 +149,15 @@ def test_a_synthetic_inspections_report_says_so_on_its_cover_and_every_pdf_page(
         )
         assert html.count(NOTICE) == (2 if synthetic else 0), inspection.slug
         assert ("@top-center" in html) == synthetic
+
+
+def test_the_inspection_list_tags_each_synthetic_inspection(client, demo):
+    tag = 'govuk-tag--orange">Synthetic data</strong>'
+    client.force_login(_user("admin"))
+    page = client.get(reverse("home")).content.decode()
+    # Every synthetic inspection: the seven regions and the South West's earlier inspection.
+    assert page.count(tag) == Inspection.objects.filter(synthetic=True).count() == len(REGIONS) + 1
+    client.force_login(_user("lead"))
+    page = client.get(reverse("home")).content.decode()
+    assert page.count(tag) == 1  # the South West's synthetic baseline, which the lead leads
+    assert NOTICE not in page
