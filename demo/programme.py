@@ -381,13 +381,17 @@ def synthetic_team_ensure() -> User:
     return user
 
 
+def synthetic_slug(spec: SyntheticRegion) -> str:
+    return f"{spec.slug}-2025-26-synthetic"
+
+
 def synthetic_region_inspection_create(
     spec: SyntheticRegion, *, framework: Framework, team: User, questions: list[Question]
 ) -> Inspection:
     region = region_ensure(name=spec.name, slug=spec.slug, pdus=spec.pdus)
     rng = random.Random(spec.seed)
     inspection = inspection_create(
-        slug=f"{spec.slug}-2025-26-synthetic",
+        slug=synthetic_slug(spec),
         region=region,
         title=f"SYNTHETIC Dynamic Inspection of Public Protection in {spec.name} region",
         framework=framework,
@@ -476,8 +480,11 @@ def demo_programme_ensure(*, south_west: Inspection, national: User) -> tuple[Pr
     )
     team = synthetic_team_ensure()
     questions = list(framework.questions.all())
+    # A synthetic inspection made by an earlier load (the programme since deleted) is reused.
+    made = {i.slug: i for i in Inspection.objects.filter(slug__in=map(synthetic_slug, REGIONS))}
     inspections = [south_west] + [
-        synthetic_region_inspection_create(
+        made.get(synthetic_slug(spec))
+        or synthetic_region_inspection_create(
             spec, framework=framework, team=team, questions=questions
         )
         for spec in REGIONS

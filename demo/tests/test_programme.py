@@ -8,6 +8,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from cases.models import Answer
+from demo.loader import demo_load
 from demo.programme import PROGRAMME_NAME, PROGRAMME_SLUG, REGIONS
 from inspections.access import NATIONAL_LEAD_GROUP, programme_standing_get
 from inspections.models import Inspection, Programme
@@ -161,3 +162,16 @@ def test_the_inspection_list_tags_each_synthetic_inspection(client, demo):
     page = client.get(reverse("home")).content.decode()
     assert page.count(tag) == 1  # the South West's synthetic baseline, which the lead leads
     assert NOTICE not in page
+
+
+def test_loading_again_after_the_programme_was_deleted_makes_it_again_from_the_same_inspections(
+    demo,
+):
+    programme = Programme.objects.get(slug=PROGRAMME_SLUG)
+    before = set(programme.inspections.values_list("pk", flat=True))
+    programme.inspections.update(programme=None)
+    programme.delete()
+    result = demo_load()
+    assert not result.created and result.programme_created
+    assert set(result.programme.inspections.values_list("pk", flat=True)) == before
+    assert demo_load().programme_created is False
