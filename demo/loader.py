@@ -12,9 +12,17 @@ from cases.models import Answer, AnswerChange, Case, ModerationReview
 from cases.services import answers_bulk_create, cases_bulk_create
 from core.typing import User
 from demo import south_west_2025 as demo
+from demo.programme import demo_programme_ensure
 from demo.report import demo_report_write
 from demo.synthetic import synthetic_inspection_create
-from inspections.models import Baseline, Inspection, Membership, Question, Recommendation
+from inspections.models import (
+    Baseline,
+    Inspection,
+    Membership,
+    Programme,
+    Question,
+    Recommendation,
+)
 from inspections.services import (
     DEFAULT_FRAMEWORK_FILE,
     baseline_set,
@@ -37,6 +45,8 @@ class DemoLoadResult:
     created: bool
     cases: int
     answers: int
+    programme: Programme
+    programme_created: bool
 
 
 def demo_users_ensure() -> dict[str, User]:
@@ -155,11 +165,17 @@ def demo_load() -> DemoLoadResult:
     if inspection is not None:
         demo_report_write(inspection)  # an older demo database gains the report narrative
         demo_baseline_write(inspection, lead=users["lead"])  # ... and its synthetic baseline
+        # ... and the programme with the synthetic regions.
+        programme, programme_created = demo_programme_ensure(
+            south_west=inspection, national=users["national"]
+        )
         return DemoLoadResult(
             inspection=inspection,
             created=False,
             cases=inspection.cases.count(),
             answers=Answer.objects.filter(case__inspection=inspection).count(),
+            programme=programme,
+            programme_created=programme_created,
         )
 
     inspection = inspection_create(
@@ -203,7 +219,17 @@ def demo_load() -> DemoLoadResult:
     inspection.save(update_fields=["status"])
     demo_report_write(inspection)
     demo_baseline_write(inspection, lead=users["lead"])
-    return DemoLoadResult(inspection=inspection, created=True, cases=len(cases), answers=answers)
+    programme, programme_created = demo_programme_ensure(
+        south_west=inspection, national=users["national"]
+    )
+    return DemoLoadResult(
+        inspection=inspection,
+        created=True,
+        cases=len(cases),
+        answers=answers,
+        programme=programme,
+        programme_created=programme_created,
+    )
 
 
 SYNTHETIC_BASELINE_SLUG = "south-west-earlier-synthetic"
@@ -233,6 +259,10 @@ def demo_baseline_write(inspection: Inspection, *, lead: User) -> Inspection:
         earlier.title = SYNTHETIC_BASELINE_TITLE
         earlier.save(update_fields=["title"])
         membership_set(inspection=earlier, user=lead, role=Membership.Role.LEAD)
+    elif not earlier.synthetic:
+        # Made by an older demo, before inspections carried the flag: a data fix, once.
+        earlier.synthetic = True
+        earlier.save(update_fields=["synthetic"])
     if not Baseline.objects.filter(inspection=inspection).exists():
         baseline_set(inspection=inspection, by=lead, previous_slug=earlier.slug)
     return earlier

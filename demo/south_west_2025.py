@@ -199,6 +199,15 @@ USERS = [
         "role": "lead",
     },
     {
+        # The national lead of the demo programme "DIPP 2025-26" (demo.programme): sees every
+        # inspection's figures in it; the lead above is a regional lead (the South West's).
+        "username": "national",
+        "password": "national-demo-2025",
+        "first_name": "Nia",
+        "last_name": "National",
+        "role": "national",
+    },
+    {
         "username": "inspector1",
         "password": "inspector-demo-2025",
         "first_name": "Ira",

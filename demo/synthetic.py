@@ -44,6 +44,7 @@ def synthetic_inspection_create(
         framework=framework,
         case_window_start=start,
         case_window_end=start + timedelta(days=11),
+        synthetic=True,  # labelled as generated data on every page and in its report
     )
     # Streamed in batches, so memory does not grow with the number of cases (issue 11: 546 MiB
     # at 100,000 when every row was held). The data stay what a seed always gave: the profiles

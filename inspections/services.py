@@ -242,9 +242,11 @@ def inspection_create(
     fieldwork_end: date | None = None,
     lead: User | None = None,
     by: AnyUser | None = None,
+    synthetic: bool = False,
 ) -> Inspection:
     """A new inspection. Whoever creates it (`by`: a lead inspector or an administrator) leads
-    it; loaders name the `lead` instead (`by=None`, a system write)."""
+    it; loaders name the `lead` instead (`by=None`, a system write). Only loaders of generated
+    data (the demo, benchmarks) pass `synthetic=True`: no page offers it."""
     if by is not None:
         if not can_create_inspection(by):
             raise PermissionDenied(
@@ -271,6 +273,7 @@ def inspection_create(
         case_window_end=case_window_end,
         fieldwork_start=fieldwork_start,
         fieldwork_end=fieldwork_end,
+        synthetic=synthetic,
     )
     inspection.full_clean()
     inspection.save()

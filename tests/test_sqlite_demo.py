@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from demo.programme import PROGRAMME_SLUG, REGIONS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -37,11 +39,20 @@ def test_the_demo_migrates_and_loads_on_sqlite_with_its_invariants(tmp_path):
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
         }
         assert {"dipp_answer_consistent_ins", "dipp_case_pdu_in_region_ins"} <= triggers
-        # The South West's 64 and the 64 of its synthetic earlier inspection (its baseline).
+        # The South West's 64, the 64 of its synthetic earlier inspection (its baseline) and
+        # the synthetic regions' of the programme.
         assert conn.execute(
             "SELECT count(*) FROM cases_case WHERE reference LIKE 'DEMO-%'"
         ).fetchone() == (64,)
-        assert conn.execute("SELECT count(*) FROM cases_case").fetchone() == (128,)
+        synthetic_regions = sum(r.cases for r in REGIONS)
+        assert conn.execute("SELECT count(*) FROM cases_case").fetchone() == (
+            128 + synthetic_regions,
+        )
+        assert conn.execute(
+            "SELECT count(*), sum(i.synthetic) FROM inspections_inspection i "
+            "JOIN inspections_programme p ON p.id = i.programme_id WHERE p.slug = ?",
+            [PROGRAMME_SLUG],
+        ).fetchone() == (1 + len(REGIONS), len(REGIONS))
         assert conn.execute("SELECT count(*) FROM inspections_baseline").fetchone() == (1,)
         c2 = conn.execute(
             "SELECT a.id FROM cases_answer a JOIN inspections_question q ON q.id = a.question_id "
