@@ -36,12 +36,21 @@ from reports.references import ReferenceProblem
 from reports.rendering import markdown_to_safe_html
 from reports.services import StaleEditError
 from reports.views import _file_response
+from scoring.templatetags.programme_nav import programmes_in_reach_known
 
 BUILDS_SHOWN = 10
 
 
-def _manager(request: HttpRequest, slug: str, action: str) -> ProgrammeStanding:
+def _standing(request: HttpRequest, slug: str) -> ProgrammeStanding:
+    """The reader's standing on the programme (404 if they may not see it). Seeing one, they
+    see "Programmes" in the navigation: the header need not ask again."""
     standing = programme_standing_get(request.user, slug)
+    programmes_in_reach_known(request, True)
+    return standing
+
+
+def _manager(request: HttpRequest, slug: str, action: str) -> ProgrammeStanding:
+    standing = _standing(request, slug)
     require_programme_manage(standing, action)
     return standing
 
@@ -79,7 +88,7 @@ def _page_context(standing: ProgrammeStanding) -> dict[str, object]:
 
 @login_required
 def programme_report(request: HttpRequest, slug: str) -> HttpResponse:
-    standing = programme_standing_get(request.user, slug)
+    standing = _standing(request, slug)
     return render(request, "reports/programme_report.html", _page_context(standing))
 
 
@@ -215,7 +224,7 @@ def _latest_file(standing: ProgrammeStanding, kind: str, *, provisional: bool) -
 def programme_report_latest(request: HttpRequest, slug: str, kind: str) -> HttpResponseBase:
     """The latest report built from published inspections only: for whoever sees the
     programme."""
-    return _latest_file(programme_standing_get(request.user, slug), kind, provisional=False)
+    return _latest_file(_standing(request, slug), kind, provisional=False)
 
 
 @login_required
