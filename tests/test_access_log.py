@@ -31,7 +31,11 @@ def _named_routes(patterns=None, prefix: str = "") -> dict[str, str]:
 
 
 def _shows_case_data(route: str) -> bool:
-    """A route about one case, a case list, an export, or a draft report file."""
+    """A route about one case, a case list, an export, or a draft report file of an inspection.
+    A programme's figures, exports and report hold only counts per region and PDU (no case,
+    reference, profile or rationale): not case data (docs/data-protection.md)."""
+    if route.startswith(("programmes/", "api/v1/programmes/")):
+        return False
     return (
         "<str:reference>" in route
         or "<slug:reference>" in route
