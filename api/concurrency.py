@@ -8,6 +8,7 @@ import re
 from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.utils.cache import patch_vary_headers
 from rest_framework import exceptions
 from rest_framework.request import Request
 
@@ -71,4 +72,6 @@ def with_etag(response: _R, tag: str) -> _R:
     """The ETag, and "ask again each time": a client may keep the body, but must revalidate."""
     response["ETag"] = tag
     response["Cache-Control"] = "private, no-cache"
+    # What a reader may see depends on who asks (a token or a session).
+    patch_vary_headers(response, ["Authorization", "Cookie"])
     return response

@@ -41,12 +41,13 @@ class RequestLimitsMiddleware:
         if not is_api(request) and _has_nul(request):
             # PostgreSQL cannot store a NUL in text: refused here for every page at once (the
             # API's serializers refuse it field by field, as DRF does).
+            in_form = request.method == "POST" and "\x00" not in request.path
             return page_error(
                 request,
                 400,
-                "The form has a character that cannot be kept",
-                "Something typed or pasted holds an invisible NUL character (U+0000): remove it "
-                "and try again. Nothing was saved.",
+                f"The {'form' if in_form else 'web address'} has a character that cannot be kept",
+                f"{'Something typed or pasted' if in_form else 'The address'} holds an invisible "
+                "NUL character (U+0000): remove it and try again. Nothing was saved.",
             )
         return self.get_response(request)
 

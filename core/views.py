@@ -77,3 +77,10 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def readyz(request: HttpRequest) -> HttpResponse:
     """Public: database, cache and broker reachable (JSON per check; 503 when one is down)."""
     return health.readyz_response()
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW): a page in the service's
+    style saying what to do, not Django's developer page. Usually a page left open past the
+    session, or a form sent twice from an old tab."""
+    return render(request, "403_csrf.html", status=403)

@@ -282,6 +282,12 @@ class Inspection(models.Model):
                 ),
                 name="inspection_status_valid",
             ),
+            # A programme reads regions side by side: one inspection of each region in it.
+            models.UniqueConstraint(
+                fields=["programme", "region"],
+                condition=Q(programme__isnull=False),
+                name="programme_one_inspection_per_region",
+            ),
         ]
 
     def __str__(self) -> str:

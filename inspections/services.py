@@ -786,6 +786,20 @@ def programme_inspection_add(
                 ]
             }
         )
+    taken = (
+        Inspection.objects.filter(programme=programme, region_id=locked.region_id)
+        .exclude(pk=locked.pk)
+        .first()
+    )
+    if taken is not None:
+        raise ValidationError(
+            {
+                "inspection": [
+                    f"The programme already has an inspection of {locked.region.name} "
+                    f"({taken.title}): a programme reads one inspection of each region."
+                ]
+            }
+        )
     locked.programme = programme
     locked.save(update_fields=["programme"])
     inspection_event(

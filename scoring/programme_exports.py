@@ -81,7 +81,8 @@ def programme_scores_etag(scores: ProgrammeScores, *, what: str) -> str:
     """A strong entity tag for a representation of these figures: the programme, whether
     provisional figures were asked for, and each counted inspection's data version, status and
     labels (a write to any counted inspection, a publication, or a change of what the caller
-    may count gives another tag). The counted inspections' data versions are those the
+    may count gives another tag), and whose figures the reader may see (two readers with
+    different rights never share a tag). The counted inspections' data versions are those the
     figures were read at (scoring.selectors.inspections_scores sets them)."""
     parts = [what, str(scores.programme.pk), str(scores.provisional), str(SCORES_CACHE_FORMAT)]
     for entry in scores.inspections:
@@ -99,6 +100,7 @@ def programme_scores_etag(scores: ProgrammeScores, *, what: str) -> str:
                     inspection.slug,
                     inspection.title,
                     inspection.region.name,
+                    entry.figures_visible,  # what this reader may see differs by reader
                 )
             )
         )

@@ -118,7 +118,8 @@ def programme_new(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     standing = programme_standing_get(request.user, slug)
     programmes_in_reach_known(request, True)
-    provisional = request.GET.get("provisional") == "1"
+    # As the API reads it (1/true/yes); the page's own switch sends 1. Anything else: off.
+    provisional = request.GET.get("provisional", "").strip().lower() in PROVISIONAL_ON
     scores = programme_scores(standing, provisional=provisional)
     if is_admin(request.user):
         visible = {e.inspection.pk for e in scores.inspections}
@@ -149,13 +150,19 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+PROVISIONAL_ON = frozenset({"1", "true", "yes", "on"})
+
+
 def _candidates(standing: ProgrammeStanding) -> list[Inspection]:
-    """Inspections that may join: on the programme's framework and in no programme. A national
-    lead may add any of them (they need not be on its team)."""
+    """Inspections that may join: on the programme's framework, in no programme, of a region
+    the programme has no inspection of yet. A national lead may add any of them (they need not
+    be on its team)."""
+    regions_in = Inspection.objects.filter(programme=standing.programme).values("region_id")
     return list(
         Inspection.objects.filter(
             framework_id=standing.programme.framework_id, programme__isnull=True
         )
+        .exclude(region_id__in=regions_in)
         .select_related("region")
         .order_by("region__name", "slug")
     )

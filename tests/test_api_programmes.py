@@ -521,3 +521,48 @@ def test_a_programme_with_nothing_published_has_no_figures_yet(world):
     assert rows == []  # the header only
     asked = client.get(f"/api/v1/programmes/{empty.slug}/scores/?provisional=true").json()
     assert asked["counted_inspections"] == [later.slug]
+
+
+# -- from the new-user trial ----------------------------------------------------------------------
+
+
+def test_a_programme_holds_one_inspection_of_each_region(world):
+    from django.db import IntegrityError, connection, transaction
+
+    national = world.users["national"]
+    standing = programme_standing_get(national, world.programme.slug)
+    again = InspectionFactory(framework=world.hw.framework, region=world.hw.region, slug="hw-2")
+    with pytest.raises(ValidationError, match="already has an inspection of Handworked region"):
+        programme_inspection_add(standing=standing, inspection=again, by=national)
+    # Not offered on the manage page either; the database refuses it whatever writes it.
+    page = _admin_browser(world).get(f"/programmes/{world.programme.slug}/manage/")
+    assert "hw-2" not in page.content.decode()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        Inspection.objects.filter(pk=again.pk).update(programme=world.programme)
+
+
+@pytest.mark.parametrize("value", ["1", "true", "yes"])
+def test_the_page_reads_provisional_as_the_api_does(world, value):
+    page = _admin_browser(world).get(f"/programmes/{world.programme.slug}/?provisional={value}")
+    assert page.status_code == 200
+    assert {e.inspection.slug for e in page.context["scores"].inspections if e.counted} == {
+        world.hw.slug,
+        world.second.slug,
+        world.mine.slug,
+        world.theirs.slug,
+    }
+
+
+def test_the_programme_page_prints_no_template_comment(world):
+    body = _admin_browser(world).get(f"/programmes/{world.programme.slug}/").content.decode()
+    assert "{#" not in body and "#}" not in body and "{%" not in body
+
+
+def test_two_readers_with_different_rights_never_share_a_tag(world):
+    national = _as(world, "national").get(_url(world, "scores/"))
+    client = _as(world, "granted").get(_url(world, "scores/"))
+    assert national.status_code == client.status_code == 200
+    assert national["ETag"] != client["ETag"]
+    assert "Authorization" in national["Vary"]

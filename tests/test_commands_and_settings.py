@@ -178,3 +178,20 @@ def test_production_settings_refuse_to_start_with_a_weak_key():
     result = _start_production({"SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "example.test"})
     assert result.returncode != 0
     assert "fewer than 5 different characters" in result.stderr
+
+
+def test_the_footer_calls_the_data_synthetic_only_where_it_is(client, settings, db):
+    settings.SYNTHETIC_DATA_ONLY = True
+    assert "All case data in this service is synthetic" in client.get("/accounts/login/").text
+    settings.SYNTHETIC_DATA_ONLY = False  # production's default: real case data
+    assert "All case data in this service is synthetic" not in client.get("/accounts/login/").text
+
+
+def test_a_form_refused_by_the_csrf_check_gets_the_services_page(db):
+    from django.test import Client
+
+    response = Client(enforce_csrf_checks=True).post("/accounts/login/", {"username": "x"})
+    assert response.status_code == 403
+    body = response.content.decode()
+    assert "Your form could not be sent" in body and "DEBUG=True" not in body
+    assert 'class="govuk-header' in body

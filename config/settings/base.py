@@ -90,10 +90,18 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.context_processors.service",
             ],
         },
     },
 ]
+
+# A form refused by the CSRF check gets the service's own page (core.views.csrf_failure).
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
+
+# The footer's "All case data in this service is synthetic": true for the demo and tests, false
+# in production (config/settings/production.py), where the data is real.
+SYNTHETIC_DATA_ONLY = env.bool("SYNTHETIC_DATA_ONLY", default=True)
 
 DATABASES = {
     # The embedded default is for the demo only; tests, CI and docker-compose use PostgreSQL.

@@ -12,6 +12,9 @@ from whitenoise.compress import Compressor
 from .base import *  # noqa: F403
 from .base import env
 
+# Real case data: the footer does not call it synthetic (synthetic inspections still say so).
+SYNTHETIC_DATA_ONLY = env.bool("SYNTHETIC_DATA_ONLY", default=False)
+
 # Keys that have been in this repository or its documentation: never a production key.
 KNOWN_KEYS = frozenset(
     {
