@@ -22,12 +22,18 @@ out="${MUTATION_OUT:-$root/mutation-results.txt}"
 tests_for() {
   local t=scoring/tests
   case "$1" in
-    scoring/arithmetic.py) echo "$t/test_arithmetic.py $t/test_handworked_scores.py" ;;
+    # Pure tests first (no database: about 2 s a mutant); the hand-worked inspection last.
+    scoring/arithmetic.py)
+      echo "$t/test_arithmetic.py $t/test_proportion_phrase.py $t/test_difference_interval.py" \
+        "$t/test_gwet_ac1.py $t/test_drift.py::test_funnel_limits_on_a_worked_example" \
+        "$t/test_drift.py::test_the_funnel_holds_the_team_rate_and_narrows_with_more_judgements" \
+        "$t/test_presenters_by_hand.py $t/test_handworked_scores.py" ;;
     scoring/selectors.py) echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" ;;
-    scoring/presenters.py)
-      echo "$t/test_handworked_scores.py $t/test_services_and_presenters.py" \
-        "$t/test_moderation_and_scores_pages.py" ;;
-    scoring/agreement.py) echo "$t/test_arithmetic.py $t/test_moderation_and_scores_pages.py" ;;
+    # Hand-worked words and geometry on figures built in memory: no database at all.
+    scoring/presenters.py) echo "$t/test_presenters_by_hand.py" ;;
+    scoring/agreement.py)
+      echo "$t/test_agreement_by_hand.py" \
+        "$t/test_moderation_and_scores_pages.py::test_the_agreement_page_shows_percentage_kappa_and_ac1_with_their_bases" ;;
     *) echo "$t" ;;
   esac
 }
