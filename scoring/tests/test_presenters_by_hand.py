@@ -394,3 +394,59 @@ def test_drift_lines_word_each_inspectors_rate_and_limits():
          "Says Yes less often than the team beyond the 99.8% limits: "
          "look at a sample of their cases."),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("pairs", "percent", "kappa", "ac1"),
+    [
+        ((), "–", "–", "–"),
+        # Always opposite: kappa (0 - 1/2) / (1/2) = -1; AC1 pi_yes 1/2, chance 1/2, also -1.
+        ((("yes", "no"), ("no", "yes")), "0%", "−1.00", "−1.00"),
+        # One category only: kappa undefined; AC1 on the Yes/No scale: chance 0, so 1.
+        ((("yes", "yes"),) * 3, "100%", "–", "1.00"),
+    ],
+)
+def test_agreement_lines_with_no_pairs_and_with_negative_coefficients(pairs, percent, kappa, ac1):
+    line = agreement_line(AgreementRow("k", "K", cases=len(pairs), pairs=pairs))
+    assert (line.percent, line.kappa, line.ac1) == (percent, kappa, ac1)
+
+
+@pytest.mark.parametrize(
+    ("judgements", "ticks"),
+    [
+        # x_max 20 * 1.1 = 22: step round(22 / 50) * 10 = 0, so 1: every whole number to 22.
+        (20, [str(n) for n in range(23)]),
+        # x_max 2.2: step round(2.2 / 5) = 0, so 1.
+        (2, ["0", "1", "2"]),
+    ],
+)
+def test_a_funnel_tick_step_is_at_least_one(judgements, ticks):
+    chart = funnel_chart(Drift(1, judgements, [drift_row("Ann", judgements, 1, 0.0, 100.0)]))
+    assert chart is not None
+    assert [label for _, label in chart.x_ticks] == ticks
+
+
+def test_every_presented_value_is_read_only():
+    drift_chart = funnel_chart(DRIFT)
+    chart = key_question_chart(scores([C1]))
+    table = breakdown_tables(scores([C1], {"pdu": [GroupScores("a", "A", 1, [C1])]}), ["C1"])[0]
+    todo = still_to_do(Progress([("returned", "Returned", 1)], [], [], 1))
+    baseline = BaselineComparison("E", "", None, {"C1": comparison(1, 2, 1, 0.0, 1.0, "x")})
+    values = [
+        score_rows([C1])[0],
+        key_figures(scores([C1]))[0],
+        todo,
+        todo.statuses[0],
+        chart,
+        chart.bars[0],
+        table,
+        table.rows[0][2][0],
+        agreement_line(AgreementRow("k", "K", 1, (("yes", "yes"),))),
+        then_and_now_lines(scores([C1]), baseline)[0],
+        drift_chart,
+        drift_chart.points[0] if drift_chart else None,
+        drift_lines(DRIFT)[0],
+    ]
+    for value in values:
+        with pytest.raises(AttributeError):
+            value.label = "changed"  # type: ignore[union-attr]
