@@ -94,9 +94,21 @@ def test_agreement_rows_by_question_by_marker_and_overall(framework):
         None,
         None,
     )
+    with pytest.raises(AttributeError):
+        agreement.overall = empty  # type: ignore[misc]
 
 
 def test_one_pair_of_agreement_rounds_up_its_published_percent():
     # 1 of 8 agreed is 12.5%: published 13% (halves up).
     row = AgreementRow("k", "K", 8, (("yes", "yes"),) + (("yes", "no"),) * 7)
     assert (row.percent, row.percent_published, row.agreed, row.judgements) == (12.5, 13, 1, 8)
+
+
+def test_ac1_is_on_the_yes_no_scale_even_when_one_answer_is_used():
+    # Both markers always Yes. On the Yes/No scale (q = 2): pi_yes = 1, chance
+    # 1 * 0 + 0 * 1 = 0, AC1 = (1 - 0) / 1 = 1. On the categories used alone (q = 1) there
+    # would be no AC1 at all.
+    row = AgreementRow("k", "K", 3, (("yes", "yes"),) * 3)
+    assert row.ac1 == 1.0
+    with pytest.raises(AttributeError):
+        row.cases = 4  # type: ignore[misc]
