@@ -450,3 +450,13 @@ def test_every_presented_value_is_read_only():
     for value in values:
         with pytest.raises(AttributeError):
             value.label = "changed"  # type: ignore[union-attr]
+
+
+def test_a_bar_of_a_third_is_rounded_to_a_tenth_and_its_rows_are_whole_numbers():
+    # 1 of 3: width 560 / 3 = 186.67 -> 186.7; Wilson 6.149% to 79.234%: whisker
+    # 12 + 34.44 = 46.4 to 12 + 443.71 = 455.7, the label at 461.7.
+    (bar,) = key_question_chart(scores([q("C1", "key", 1, 2)])).bars
+    assert (bar.width, bar.ci_x1, bar.ci_x2, bar.label_x) == (186.7, 46.4, 455.7, 461.7)
+    # The vertical positions are whole numbers (the SVG reads "51", not "51.0").
+    rows = (bar.y, bar.text_y, bar.name_y, bar.bar_y, bar.ci_y)
+    assert [str(v) for v in rows] == ["10", "51", "25", "32", "46"]
