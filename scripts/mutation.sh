@@ -11,6 +11,12 @@
 #   MUTATION_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/dipp_mutation_$USER
 #   MUTATION_OUT           where the results go (default: mutation-results.txt here)
 #   DIPP_MODEL_EXAMPLES    examples of the model-based test per mutant (default 25)
+#   MUTATION_SINCE         a commit: mutate only the lines added or changed since it (the others
+#                          get "# pragma: no mutate" in the scratch copy), to re-measure a file
+#                          that grew without re-running the mutants already measured
+#
+# Do not run mutmut (show, results) in the scratch copy while the run goes on: it re-reads the
+# mutated file into its cache and the run then fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -65,6 +71,12 @@ trap 'cd "$work" 2>/dev/null && summary; rm -rf "$work"' EXIT
 trap 'exit 143' TERM INT
 git archive HEAD | tar -x -C "$work"
 ln -s "$root/.venv" "$work/.venv"
+if [ -n "${MUTATION_SINCE:-}" ]; then
+  for file in $files; do
+    git -C "$root" diff -U0 "$MUTATION_SINCE" HEAD -- "$file" \
+      | .venv/bin/python scripts/mutation_since.py "$work/$file"
+  done
+fi
 cd "$work"
 export DATABASE_URL="${MUTATION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dipp_mutation_${USER:-$(id -un)}}"
 export DJANGO_SETTINGS_MODULE=config.settings.test
@@ -72,6 +84,7 @@ export DIPP_SHARED_DIR="${DIPP_SHARED_DIR:-$root/../shared}"
 export DIPP_MODEL_EXAMPLES="${DIPP_MODEL_EXAMPLES:-25}"
 {
   echo "mutmut 2.5.1, commit $(git -C "$root" rev-parse --short HEAD)"
+  [ -z "${MUTATION_SINCE:-}" ] || echo "only the lines added or changed since $MUTATION_SINCE"
 } > "$out"
 for file in $files; do
   tests="$(tests_for "$file")"
