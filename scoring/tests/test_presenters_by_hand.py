@@ -418,9 +418,13 @@ def test_agreement_lines_with_no_pairs_and_with_negative_coefficients(pairs, per
         (20, [str(n) for n in range(23)]),
         # x_max 2.2: step round(2.2 / 5) = 0, so 1.
         (2, ["0", "1", "2"]),
+        # x_max 20.9, just over 20: step round(20.9 / 50) * 10 = 0, so 1 (not round(20.9 / 5)).
+        (19, [str(n) for n in range(21)]),
+        # x_max 13.2: step round(13.2 / 5) = round(2.64) = 3.
+        (12, ["0", "3", "6", "9", "12"]),
     ],
 )
-def test_a_funnel_tick_step_is_at_least_one(judgements, ticks):
+def test_the_funnel_tick_step_near_its_bounds(judgements, ticks):
     chart = funnel_chart(Drift(1, judgements, [drift_row("Ann", judgements, 1, 0.0, 100.0)]))
     assert chart is not None
     assert [label for _, label in chart.x_ticks] == ticks
