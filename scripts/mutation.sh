@@ -88,8 +88,9 @@ export DIPP_MODEL_EXAMPLES="${DIPP_MODEL_EXAMPLES:-25}"
 } > "$out"
 for file in $files; do
   tests="$(tests_for "$file")"
-  # --reuse-db: the test database is made once, not once per mutant.
-  runner=".venv/bin/pytest -x -q -p no:cacheprovider --reuse-db -m 'not browser' $tests"
+  # pytest -x --reuse-db (the test database is made once, not once per mutant); any failure,
+  # an import error too, counts as killed (scripts/mutation_pytest.sh).
+  runner="scripts/mutation_pytest.sh $tests"
   started=$(date +%s)
   echo "== $file; tests: $tests ($(date -u +%H:%M:%S))"
   # mutmut exits non-zero when any mutant survives; the results below say which.
