@@ -34,7 +34,9 @@ tests_for() {
         "$t/test_gwet_ac1.py $t/test_drift.py::test_funnel_limits_on_a_worked_example" \
         "$t/test_drift.py::test_the_funnel_holds_the_team_rate_and_narrows_with_more_judgements" \
         "$t/test_arithmetic_edges.py $t/test_presenters_by_hand.py $t/test_handworked_scores.py" ;;
-    scoring/selectors.py) echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" ;;
+    scoring/selectors.py)
+      echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" \
+        "$t/test_scores_cache_entry.py" ;;
     # Hand-worked words and geometry on figures built in memory: no database at all.
     scoring/presenters.py) echo "$t/test_presenters_by_hand.py" ;;
     scoring/agreement.py)
