@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.db import connection
 
+from inspections.selectors import inspection_data_version
 from scoring import selectors
 from scoring.selectors import QuestionScore, inspection_scores, scores_cache_key
 
@@ -38,3 +39,24 @@ def test_computed_scores_are_cached_for_a_day_without_a_baseline(handworked):
     assert kwargs == {"timeout": 86_400}  # 24 hours in seconds
     # The comparison with a baseline is the report's to add (reports.selectors.report_scores).
     assert scores.baseline is None
+
+
+@pytest.mark.django_db
+def test_a_second_read_of_unchanged_data_comes_from_the_cache(handworked):
+    inspection = handworked.inspection
+    compute = mock.patch.object(
+        selectors, "inspection_scores_compute", wraps=selectors.inspection_scores_compute
+    )
+    with (
+        compute as computed,
+        mock.patch.object(selectors, "cache_set", wraps=selectors.cache_set) as cache_set,
+    ):
+        first = inspection_scores(inspection)
+        again = inspection_scores(inspection)
+    assert computed.call_count == 1
+    # Keyed by the inspection's current data version, read when the caller does not give it.
+    ((key, _), _) = cache_set.call_args
+    assert key == scores_cache_key(inspection, inspection_data_version(inspection))
+    # The cached figures, with the caller's inspection object put back.
+    assert again.inspection is inspection
+    assert again.questions == first.questions
