@@ -11,7 +11,13 @@ from django.db import connection
 
 from inspections.selectors import inspection_data_version
 from scoring import selectors
-from scoring.selectors import QuestionScore, inspection_scores, scores_cache_key
+from scoring.selectors import (
+    InspectionScores,
+    ProfileRow,
+    QuestionScore,
+    inspection_scores,
+    scores_cache_key,
+)
 
 
 def test_a_question_score_without_an_area_has_a_blank_one():
@@ -60,3 +66,17 @@ def test_a_second_read_of_unchanged_data_comes_from_the_cache(handworked):
     # The cached figures, with the caller's inspection object put back.
     assert again.inspection is inspection
     assert again.questions == first.questions
+
+
+def test_a_missing_profile_row_names_its_table_and_group():
+    scores = InspectionScores(
+        inspection=None,  # type: ignore[arg-type]  # not read
+        cases=0,
+        questions=[],
+        breakdowns={},
+        profile={"pdu": [ProfileRow("n", "North", 1, 2)]},
+    )
+    assert scores.profile_row("pdu", "n").label == "North"
+    with pytest.raises(KeyError) as missing:
+        scores.profile_row("pdu", "s")
+    assert missing.value.args == ("pdu/s",)
