@@ -11,6 +11,12 @@
 #   MUTATION_DATABASE_URL  default postgres://postgres@127.0.0.1:5432/dipp_mutation_$USER
 #   MUTATION_OUT           where the results go (default: mutation-results.txt here)
 #   DIPP_MODEL_EXAMPLES    examples of the model-based test per mutant (default 25)
+#   MUTATION_SINCE         a commit: mutate only the lines added or changed since it (the others
+#                          get "# pragma: no mutate" in the scratch copy), to re-measure a file
+#                          that grew without re-running the mutants already measured
+#
+# Do not run mutmut (show, results) in the scratch copy while the run goes on: it re-reads the
+# mutated file into its cache and the run then fails.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -22,12 +28,20 @@ out="${MUTATION_OUT:-$root/mutation-results.txt}"
 tests_for() {
   local t=scoring/tests
   case "$1" in
-    scoring/arithmetic.py) echo "$t/test_arithmetic.py $t/test_handworked_scores.py" ;;
-    scoring/selectors.py) echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" ;;
-    scoring/presenters.py)
-      echo "$t/test_handworked_scores.py $t/test_services_and_presenters.py" \
-        "$t/test_moderation_and_scores_pages.py" ;;
-    scoring/agreement.py) echo "$t/test_arithmetic.py $t/test_moderation_and_scores_pages.py" ;;
+    # Pure tests first (no database: about 2 s a mutant); the hand-worked inspection last.
+    scoring/arithmetic.py)
+      echo "$t/test_arithmetic.py $t/test_proportion_phrase.py $t/test_difference_interval.py" \
+        "$t/test_gwet_ac1.py $t/test_drift.py::test_funnel_limits_on_a_worked_example" \
+        "$t/test_drift.py::test_the_funnel_holds_the_team_rate_and_narrows_with_more_judgements" \
+        "$t/test_arithmetic_edges.py $t/test_presenters_by_hand.py $t/test_handworked_scores.py" ;;
+    scoring/selectors.py)
+      echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" \
+        "$t/test_scores_cache_entry.py" ;;
+    # Hand-worked words and geometry on figures built in memory: no database at all.
+    scoring/presenters.py) echo "$t/test_presenters_by_hand.py" ;;
+    scoring/agreement.py)
+      echo "$t/test_agreement_by_hand.py" \
+        "$t/test_moderation_and_scores_pages.py::test_the_agreement_page_shows_percentage_kappa_and_ac1_with_their_bases" ;;
     *) echo "$t" ;;
   esac
 }
@@ -59,6 +73,12 @@ trap 'cd "$work" 2>/dev/null && summary; rm -rf "$work"' EXIT
 trap 'exit 143' TERM INT
 git archive HEAD | tar -x -C "$work"
 ln -s "$root/.venv" "$work/.venv"
+if [ -n "${MUTATION_SINCE:-}" ]; then
+  for file in $files; do
+    git -C "$root" diff -U0 "$MUTATION_SINCE" HEAD -- "$file" \
+      | .venv/bin/python scripts/mutation_since.py "$work/$file"
+  done
+fi
 cd "$work"
 export DATABASE_URL="${MUTATION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/dipp_mutation_${USER:-$(id -un)}}"
 export DJANGO_SETTINGS_MODULE=config.settings.test
@@ -66,11 +86,13 @@ export DIPP_SHARED_DIR="${DIPP_SHARED_DIR:-$root/../shared}"
 export DIPP_MODEL_EXAMPLES="${DIPP_MODEL_EXAMPLES:-25}"
 {
   echo "mutmut 2.5.1, commit $(git -C "$root" rev-parse --short HEAD)"
+  [ -z "${MUTATION_SINCE:-}" ] || echo "only the lines added or changed since $MUTATION_SINCE"
 } > "$out"
 for file in $files; do
   tests="$(tests_for "$file")"
-  # --reuse-db: the test database is made once, not once per mutant.
-  runner=".venv/bin/pytest -x -q -p no:cacheprovider --reuse-db -m 'not browser' $tests"
+  # pytest -x --reuse-db (the test database is made once, not once per mutant); any failure,
+  # an import error too, counts as killed (scripts/mutation_pytest.sh).
+  runner="scripts/mutation_pytest.sh $tests"
   started=$(date +%s)
   echo "== $file; tests: $tests ($(date -u +%H:%M:%S))"
   # mutmut exits non-zero when any mutant survives; the results below say which.
