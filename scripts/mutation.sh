@@ -33,10 +33,19 @@ tests_for() {
       echo "$t/test_arithmetic.py $t/test_proportion_phrase.py $t/test_difference_interval.py" \
         "$t/test_gwet_ac1.py $t/test_drift.py::test_funnel_limits_on_a_worked_example" \
         "$t/test_drift.py::test_the_funnel_holds_the_team_rate_and_narrows_with_more_judgements" \
-        "$t/test_arithmetic_edges.py $t/test_presenters_by_hand.py $t/test_handworked_scores.py" ;;
+        "$t/test_arithmetic_edges.py $t/test_presenters_by_hand.py" \
+        "$t/test_programme_scores.py::test_funnel_known_value" \
+        "$t/test_programme_scores.py::test_funnel_limits_match_an_exact_computation" \
+        "$t/test_handworked_scores.py" ;;
     scoring/selectors.py)
       echo "$t/test_handworked_scores.py $t/test_scores_model_based.py" \
-        "$t/test_scores_cache_entry.py" ;;
+        "$t/test_scores_cache_entry.py $t/test_programme_scores.py" ;;
+    # A programme's figures (issue 14): pooled, ranged, funnels, who counts; then the pages.
+    scoring/programme.py)
+      echo "$t/test_programme_presenters_by_hand.py $t/test_programme_scores.py" \
+        "$t/test_programme_pages.py tests/test_api_programmes.py" ;;
+    scoring/programme_presenters.py)
+      echo "$t/test_programme_presenters_by_hand.py $t/test_programme_pages.py" ;;
     # Hand-worked words and geometry on figures built in memory: no database at all.
     scoring/presenters.py) echo "$t/test_presenters_by_hand.py" ;;
     scoring/agreement.py)
