@@ -29,7 +29,7 @@ from core.cache import cache_get, cache_set
 from core.typing import User
 from inspections.access import Standing
 from inspections.models import Inspection, InspectionEvent, Membership, Question
-from inspections.selectors import inspection_members
+from inspections.selectors import inspection_data_version, inspection_members
 
 
 @dataclass(frozen=True)
@@ -258,8 +258,22 @@ class Progress:
     total: int
 
 
-def inspection_progress(inspection: Inspection) -> Progress:
-    """Cases by status, per inspector and per PDU: one grouped query."""
+def inspection_progress(inspection: Inspection, *, version: int | None = None) -> Progress:
+    """Cases by status, per inspector and per PDU: one grouped query, cached under the
+    inspection's data version (read afresh, one query, unless the caller has just read it:
+    `version`; any write of a case moves the version on)."""
+    if version is None:
+        version = inspection_data_version(inspection)
+    key = f"progress:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}"
+    cached = cache_get(key)
+    if isinstance(cached, Progress):
+        return cached
+    progress = _progress_compute(inspection)
+    cache_set(key, progress, timeout=CASE_COUNT_CACHE_SECONDS)
+    return progress
+
+
+def _progress_compute(inspection: Inspection) -> Progress:
     rows = (
         Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values(

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from cases.models import Answer
+from core.cache import cache_get, cache_set
 from inspections.models import Inspection, Question
+from inspections.selectors import inspection_data_version
 from scoring.arithmetic import Z_95, Z_998, funnel_limits
+from scoring.selectors import SCORES_CACHE_SECONDS, scores_cache_key
 
 LOOK = "look at a sample of their cases"
 
@@ -57,8 +60,23 @@ class Drift:
         return 100 * self.team_yes / self.team_judgements if self.team_judgements else None
 
 
-def inspection_drift(inspection: Inspection) -> Drift:
-    """Yes and No answers to key questions, grouped by the case's inspector (one query)."""
+def inspection_drift(inspection: Inspection, *, version: int | None = None) -> Drift:
+    """Yes and No answers to key questions, grouped by the case's inspector: one scan of the
+    answers, cached under the inspection's data version (read afresh, one query, unless the
+    caller has just read it: `version`). A write moves the version on, so a cached drift is
+    never older than the version it is read at."""
+    if version is None:
+        version = inspection_data_version(inspection)
+    key = scores_cache_key(inspection, version, what="drift")
+    cached = cache_get(key)
+    if isinstance(cached, Drift):
+        return cached
+    drift = _drift_compute(inspection)
+    cache_set(key, drift, timeout=SCORES_CACHE_SECONDS)
+    return drift
+
+
+def _drift_compute(inspection: Inspection) -> Drift:
     counts = list(
         Answer.objects.filter(
             case__inspection=inspection,

@@ -35,10 +35,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     access = standing_get(request.user, slug)
     require_lead(access, "see the live scores")
     scores = inspection_scores(access.inspection)
-    progress = inspection_progress(access.inspection)
+    # The version inspection_scores has just read: the cached progress and drift share it.
+    version = int(access.inspection.data_version)
+    progress = inspection_progress(access.inspection, version=version)
     key_codes = [q.code for q in scores.key_questions]
     baseline = baseline_comparison(access.inspection, scores)
-    drift = inspection_drift(access.inspection)
+    drift = inspection_drift(access.inspection, version=version)
     return render(
         request,
         "scoring/dashboard.html",

@@ -2,7 +2,7 @@
 
 Needs PostgreSQL (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/dipp_web_bench;
 created and migrated if needed). Generates synthetic inspections of --small and --large cases
-once (slugs webbench-<n>), then for each page prints the SQL queries per request at both
+once (slugs <prefix>-<n>, --prefix webbench by default), then for each page prints the SQL queries per request at both
 sizes (they must be equal) and the median time at each size, with the large/small ratio
 against the case ratio. The dashboard is also compared with the scores API (same engine).
 
@@ -23,6 +23,11 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=200)
     parser.add_argument("--large", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--prefix",
+        default="webbench",
+        help="slug prefix of the synthetic inspections (bench: reuse bench_exports.py's)",
+    )
     args = parser.parse_args()
 
     django_ready("dipp_web_bench")
@@ -36,7 +41,7 @@ def main() -> None:
 
     settings.ALLOWED_HOSTS = ["*"]
     for n in (args.small, args.large):
-        slug = f"webbench-{n}"
+        slug = f"{args.prefix}-{n}"
         if not Inspection.objects.filter(slug=slug).exists():
             call_command("generate_synthetic", slug=slug, cases=n, seed=1)
     with connection.cursor() as cursor:
@@ -47,7 +52,16 @@ def main() -> None:
     client = Client()
     client.force_login(admin)
 
+    from cases.models import Case
+
+    # One case of each inspection (the same position in reference order), for its pages.
+    first_case = {
+        n: Case.objects.filter(inspection__slug=f"{args.prefix}-{n}").order_by("reference")[0]
+        for n in (args.small, args.large)
+    }
     pages = {
+        "case page": "/inspections/{slug}/cases/{reference}/",
+        "section C1": "/inspections/{slug}/cases/{reference}/questions/C1/",
         "dashboard": "/inspections/{slug}/scores/",
         "scores API": "/api/v1/inspections/{slug}/scores/",
         "all cases": "/inspections/{slug}/cases/",
@@ -64,7 +78,7 @@ def main() -> None:
     results: dict[tuple[str, int], tuple[int, float]] = {}
     for name, pattern in pages.items():
         for n in (args.small, args.large):
-            url = pattern.format(slug=f"webbench-{n}")
+            url = pattern.format(slug=f"{args.prefix}-{n}", reference=first_case[n].reference)
             timed(url)  # warm
             # Count with an execute wrapper: the query log is cleared when a request starts,
             # which defeats CaptureQueriesContext around a whole request.

@@ -124,7 +124,8 @@ class DriftView(APIView):
     def get(self, request: Request, slug: str) -> Response:
         standing = standing_get(request.user, slug)
         require_lead(standing, "see inspector drift")
-        drift = inspection_drift(standing.inspection)
+        # The version read with the standing, in this request: the cache key.
+        drift = inspection_drift(standing.inspection, version=int(standing.inspection.data_version))
         return Response(
             DriftSerializer(
                 {

@@ -320,3 +320,34 @@ def test_someone_elses_answers_export_has_another_etag(world, api_client):
     api_client.force_authenticate(world.inspector)
     response = api_client.get(url, HTTP_IF_NONE_MATCH=lead_tag)
     assert response.status_code == 200
+
+
+def test_the_dashboards_progress_and_drift_come_from_the_cache_until_a_write(client, world):
+    from cases.selectors import inspection_progress
+    from scoring.drift import inspection_drift
+
+    client.force_login(world.lead)
+    url = reverse("scores-dashboard", args=[world.inspection.slug])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    cold = queries()
+    # Unchanged data: the scores (questions, PDUs, the two scans), the progress and the drift
+    # all come from the cache: six queries fewer.
+    assert queries() == cold - 6
+
+    def submitted(inspection: Inspection) -> list[int]:
+        return [n for key, _, n in inspection_progress(inspection).by_status if key == "submitted"]
+
+    assert submitted(world.inspection) == [0]
+    judgements = inspection_drift(world.inspection).team_judgements
+    Case.objects.filter(pk=world.answered.pk).update(status=Case.Status.SUBMITTED)
+    answer_record(case=world.blank, question=world.c1a, value="no", by=world.inspector)
+    assert queries() == cold  # the write moved the version on: all counted afresh
+    # A stale instance still reads the new figures: the version is read afresh.
+    stale = Inspection.objects.get(pk=world.inspection.pk)
+    assert submitted(stale) == [1]
+    assert inspection_drift(stale).team_judgements == judgements  # C1a is a prompt, not key
