@@ -23,9 +23,6 @@ from scoring.arithmetic import (
 )
 from scoring.selectors import InspectionScores, QuestionScore, inspections_scores
 
-PROVISIONAL = "provisional"
-SYNTHETIC = "synthetic"
-
 
 @dataclass(frozen=True)
 class ProgrammeInspection:

@@ -34,6 +34,7 @@ tests_for() {
         "$t/test_gwet_ac1.py $t/test_drift.py::test_funnel_limits_on_a_worked_example" \
         "$t/test_drift.py::test_the_funnel_holds_the_team_rate_and_narrows_with_more_judgements" \
         "$t/test_arithmetic_edges.py $t/test_presenters_by_hand.py" \
+        "$t/test_programme_presenters_by_hand.py" \
         "$t/test_programme_scores.py::test_funnel_known_value" \
         "$t/test_programme_scores.py::test_funnel_limits_match_an_exact_computation" \
         "$t/test_handworked_scores.py" ;;

@@ -211,3 +211,124 @@ def test_the_range_runs_from_the_lowest_to_the_highest_region_with_a_base():
     )
     assert ProgrammeQuestion("C1", "t", "key", "a", [mid, empty], _score(2, 2)).range is None
     assert question.region(question.regions[2].inspection) is high
+
+
+# -- the exact binomial limits' edges (scoring.arithmetic), worked by hand ------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((0.5, 0, 0.025), "A funnel needs at least one case."),
+        ((-0.01, 10, 0.025), "The pooled rate is a proportion, 0 to 1."),
+        ((1.01, 10, 0.025), "The pooled rate is a proportion, 0 to 1."),
+        ((0.5, 10, 0.0), "The quantile is a probability strictly between 0 and 1."),
+        ((0.5, 10, 1.0), "The quantile is a probability strictly between 0 and 1."),
+    ],
+)
+def test_a_limit_refuses_what_is_not_a_funnel(args, message):
+    from scoring.arithmetic import binomial_quantile_limit
+
+    with pytest.raises(ValueError) as refused:
+        binomial_quantile_limit(*args)
+    assert str(refused.value) == message
+
+
+def test_a_limit_at_the_edges_of_its_range():
+    from scoring.arithmetic import FUNNEL_95, FUNNEL_998, binomial_quantile_limit
+
+    assert (FUNNEL_95, FUNNEL_998) == ((0.025, 0.975), (0.001, 0.999))
+    # One case is enough: F(0) = 0.5 < 0.975, F(1) = 1, alpha = 0.025 / 0.5: 95%.
+    assert binomial_quantile_limit(0.5, 1, 0.975) == pytest.approx(95.0)
+    # A rate of exactly 0 or 1 has no spread.
+    assert binomial_quantile_limit(0.0, 10, 0.999) == 0.0
+    assert binomial_quantile_limit(1.0, 10, 0.001) == 100.0
+    # Binomial(10, 1/2): F(7) = 968/1024, F(8) = 1013/1024. For p = 0.975, r = 8 and
+    # alpha = (1013 - 998.4) / 45 = 0.32444: (8 - 0.32444) / 10 = 76.7556%.
+    assert binomial_quantile_limit(0.5, 10, 0.975) == pytest.approx(76.7556, abs=1e-4)
+    # Rate 0.99 and one case: F(0) = 0.01 < 0.999, so r = n = 1 with F(1) = 1:
+    # alpha = (1 - 0.999) / 0.99 and the limit is 100 (1 - 0.001 / 0.99) = 99.899%.
+    assert binomial_quantile_limit(0.99, 1, 0.999) == pytest.approx(100 * (1 - 0.001 / 0.99))
+    # Rate 0.05 and five cases: F(0) = 0.95^5 = 0.774 >= 0.025 already at r = 0, so the
+    # interpolation would go below 0: the limit is 0%.
+    assert binomial_quantile_limit(0.05, 5, 0.025) == 0.0
+    # Rates within the range but near its ends take the computed path, not the shortcut.
+    assert 0 < binomial_quantile_limit(0.001, 50, 0.999) < 100
+    assert 0 < binomial_quantile_limit(0.999, 50, 0.001) < 100
+
+
+def test_funnel_limits_default_to_95_percent():
+    from scoring.arithmetic import FUNNEL_95, FUNNEL_998, binomial_funnel_limits
+
+    assert binomial_funnel_limits(0.5, 10) == binomial_funnel_limits(0.5, 10, FUNNEL_95)
+    # Both ends worked by hand above: 13.2444% (low, 2 - 30.4/45 over 10) and 76.7556%.
+    low, high = binomial_funnel_limits(0.5, 10)
+    assert (low, high) == (pytest.approx(13.2444, abs=1e-4), pytest.approx(76.7556, abs=1e-4))
+    outer = binomial_funnel_limits(0.5, 10, FUNNEL_998)
+    assert outer[0] < low and outer[1] > high
+
+
+def test_an_inspections_entry_says_whether_it_is_provisional_and_names_its_region():
+    from inspections.models import Region
+    from scoring.programme import ProgrammeInspection
+
+    region = Region(name="North East", slug="ne")
+    fieldwork = Inspection(pk=1, region=region, status=Inspection.Status.FIELDWORK)
+    published = Inspection(pk=2, region=region, status=Inspection.Status.PUBLISHED)
+    entry = ProgrammeInspection(fieldwork, counted=True, figures_visible=True)
+    assert entry.provisional and entry.label == "North East"
+    assert not ProgrammeInspection(published, counted=True, figures_visible=True).provisional
+    assert RegionFigure(fieldwork, _score(1, 1)).provisional
+    assert not RegionFigure(published, _score(1, 1)).provisional
+    with pytest.raises(AttributeError):
+        entry.counted = False  # type: ignore[misc]
+
+
+def test_a_programmes_totals_and_flags_come_from_the_counted_inspections():
+    from inspections.models import Programme, Region
+    from scoring.programme import ProgrammeInspection, ProgrammeScores
+    from scoring.selectors import InspectionScores
+
+    region = Region(name="Wales", slug="wales")
+    done = Inspection(pk=1, region=region, status=Inspection.Status.PUBLISHED, synthetic=True)
+    going = Inspection(pk=2, region=region, status=Inspection.Status.FIELDWORK)
+    left = Inspection(pk=3, region=region, status=Inspection.Status.FIELDWORK, synthetic=True)
+    key = ProgrammeQuestion("C1", "t", "key", "a", [], _score(1, 1))
+    prompt = ProgrammeQuestion("C1a", "t", "prompt", "", [], _score(1, 1))
+    scores = ProgrammeScores(
+        programme=Programme(slug="p", name="P"),
+        provisional=True,
+        inspections=[
+            ProgrammeInspection(done, counted=True, figures_visible=True),
+            ProgrammeInspection(going, counted=True, figures_visible=True),
+            ProgrammeInspection(left, counted=False, figures_visible=False),
+        ],
+        scores={
+            1: InspectionScores(done, cases=12, questions=[], breakdowns={}),
+            2: InspectionScores(going, cases=30, questions=[], breakdowns={}),
+        },
+        questions=[key, prompt],
+        region_funnels=[],
+        pdu_funnels=[],
+    )
+    assert scores.counted == [done, going]
+    assert scores.cases == 42
+    assert scores.any_provisional  # `going` counts and is in progress
+    assert scores.any_synthetic  # `done` counts and is synthetic (`left` does not count)
+    assert scores.question("C1a") is prompt and scores.key_questions == [key]
+    with pytest.raises(KeyError):
+        scores.question("ZZ9")
+    only_left = ProgrammeScores(
+        programme=scores.programme,
+        provisional=False,
+        inspections=[
+            ProgrammeInspection(done, counted=True, figures_visible=True),
+            ProgrammeInspection(left, counted=False, figures_visible=False),
+        ],
+        scores={},
+        questions=[],
+        region_funnels=[],
+        pdu_funnels=[],
+    )
+    assert not only_left.any_provisional  # `left` is in progress but not counted
+    assert only_left.cases == 0
