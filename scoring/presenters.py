@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cases.selectors import Progress
 from scoring.agreement import AgreementRow
@@ -387,8 +389,42 @@ def funnel_chart(drift: Drift) -> FunnelChart | None:
     rate = drift.team_rate
     if rate is None or not drift.rows:
         return None
-    width, height, left, right, top, bottom = 640, 320, 56, 620, 16, 272
-    x_max = max(r.judgements for r in drift.rows) * 1.1
+    p0 = rate / 100
+    described = "; ".join(
+        f"{r.label}: {whole_percent(r.rate)}% Yes of {r.judgements} judgements"
+        f"{' (outside the 99.8% limits)' if r.outside_998 else ''}"
+        for r in drift.rows
+    )
+    return funnel_geometry(
+        rate=rate,
+        limits=lambda n, z: funnel_limits(p0, n, z),
+        levels=(("95", Z_95), ("998", Z_998)),
+        points=[(r.judgements, r.rate, r.label, r.outside_998) for r in drift.rows],
+        description=f"Team rate {whole_percent(rate)}% Yes. {described}.",
+    )
+
+
+FUNNEL_WIDTH, FUNNEL_HEIGHT = 640, 320
+FUNNEL_LEFT, FUNNEL_RIGHT, FUNNEL_TOP, FUNNEL_BOTTOM = 56, 620, 16, 272
+
+
+def funnel_geometry(
+    *,
+    rate: float,
+    limits: Callable[[int, Any], tuple[float, float]],
+    levels: Sequence[tuple[str, Any]],
+    points: Sequence[tuple[int, float, str, bool]],
+    description: str,
+    labels_left_near_edge: bool = False,
+) -> FunnelChart:
+    """A funnel plot's geometry, whoever's points: `rate` (percent) is the centre line;
+    `limits(n, level)` the (low, high) limits in percent at base n for each of `levels`
+    (name, level); `points` (base, rate in percent, label, outside the outer limits). The
+    x axis runs to 1.1 times the largest base; the limit lines have a vertex per base size
+    over 60 steps. With `labels_left_near_edge`, a label near the right edge goes left of its
+    point (not cut off)."""
+    left, right, top, bottom = FUNNEL_LEFT, FUNNEL_RIGHT, FUNNEL_TOP, FUNNEL_BOTTOM
+    x_max = max(n for n, *_ in points) * 1.1
 
     def x(n: float) -> float:
         return round(left + (right - left) * n / x_max, 1)
@@ -396,32 +432,30 @@ def funnel_chart(drift: Drift) -> FunnelChart | None:
     def y(percent: float) -> float:
         return round(bottom - (bottom - top) * percent / 100, 1)
 
-    p0 = rate / 100
-    steps = [max(1, round(x_max * i / 60)) for i in range(1, 61)]
+    steps = sorted({max(1, round(x_max * i / 60)) for i in range(1, 61)})
     lines: dict[str, str] = {}
-    for name, z in (("95", Z_95), ("998", Z_998)):
-        limits = [(n, *funnel_limits(p0, n, z)) for n in sorted(set(steps))]
-        lines[f"low_{name}"] = " ".join(f"{x(n)},{y(lo)}" for n, lo, _ in limits)
-        lines[f"high_{name}"] = " ".join(f"{x(n)},{y(hi)}" for n, _, hi in limits)
-    points = [FunnelPoint(x(r.judgements), y(r.rate), r.label, r.outside_998) for r in drift.rows]
-    described = "; ".join(
-        f"{r.label}: {whole_percent(r.rate)}% Yes of {r.judgements} judgements"
-        f"{' (outside the 99.8% limits)' if r.outside_998 else ''}"
-        for r in drift.rows
-    )
+    for name, level in levels:
+        at = [(n, *limits(n, level)) for n in steps]
+        lines[f"low_{name}"] = " ".join(f"{x(n)},{y(lo)}" for n, lo, _ in at)
+        lines[f"high_{name}"] = " ".join(f"{x(n)},{y(hi)}" for n, _, hi in at)
     return FunnelChart(
-        width=width,
-        height=height,
+        width=FUNNEL_WIDTH,
+        height=FUNNEL_HEIGHT,
         plot_left=left,
         plot_right=right,
         plot_top=top,
         plot_bottom=bottom,
         team_y=y(rate),
         lines=lines,
-        points=points,
+        points=[
+            FunnelPoint(
+                x(n), y(r), label, outside, left=labels_left_near_edge and x(n) > right - 140
+            )
+            for n, r, label, outside in points
+        ],
         y_ticks=[(y(v), f"{v}%") for v in (0, 25, 50, 75, 100)],
         x_ticks=[(x(v), str(v)) for v in _ticks(x_max)],
-        description=f"Team rate {whole_percent(rate)}% Yes. {described}.",
+        description=description,
     )
 
 

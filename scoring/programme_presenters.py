@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from scoring.arithmetic import FUNNEL_95, FUNNEL_998, binomial_funnel_limits, whole_percent
-from scoring.presenters import FunnelChart, FunnelPoint, _ticks
+from scoring.presenters import FunnelChart, funnel_geometry
 from scoring.programme import Funnel, FunnelRow, ProgrammeQuestion
 from scoring.selectors import QuestionScore
 
@@ -72,47 +72,19 @@ def programme_funnel_chart(funnel: Funnel) -> FunnelChart | None:
     rate = funnel.pooled_rate
     if rate is None or not funnel.rows:
         return None
-    width, height, left, right, top, bottom = 640, 320, 56, 620, 16, 272
-    x_max = max(r.relevant for r in funnel.rows) * 1.1
-
-    def x(n: float) -> float:
-        return round(left + (right - left) * n / x_max, 1)
-
-    def y(percent: float) -> float:
-        return round(bottom - (bottom - top) * percent / 100, 1)
-
     p0 = funnel.pooled_yes / funnel.pooled_relevant
-    steps = sorted({max(1, round(x_max * i / 60)) for i in range(1, 61)})
-    lines: dict[str, str] = {}
-    for name, levels in (("95", FUNNEL_95), ("998", FUNNEL_998)):
-        limits = [(n, *binomial_funnel_limits(p0, n, levels)) for n in steps]
-        lines[f"low_{name}"] = " ".join(f"{x(n)},{y(lo)}" for n, lo, _ in limits)
-        lines[f"high_{name}"] = " ".join(f"{x(n)},{y(hi)}" for n, _, hi in limits)
-    # A label is written to the right of its point, or to the left near the right edge.
-    points = [
-        FunnelPoint(
-            x(r.relevant), y(r.rate), _short(r), r.outside_998, left=x(r.relevant) > right - 140
-        )
-        for r in funnel.rows
-    ]
     described = "; ".join(
         f"{r.label}: {r.percent}% Yes of {r.relevant} relevant cases"
         f"{' (outside the 99.8% limits)' if r.outside_998 else ''}"
         for r in funnel.rows
     )
-    return FunnelChart(
-        width=width,
-        height=height,
-        plot_left=left,
-        plot_right=right,
-        plot_top=top,
-        plot_bottom=bottom,
-        team_y=y(rate),
-        lines=lines,
-        points=points,
-        y_ticks=[(y(v), f"{v}%") for v in (0, 25, 50, 75, 100)],
-        x_ticks=[(x(v), str(v)) for v in _ticks(x_max)],
+    return funnel_geometry(
+        rate=rate,
+        limits=lambda n, levels: binomial_funnel_limits(p0, n, levels),
+        levels=(("95", FUNNEL_95), ("998", FUNNEL_998)),
+        points=[(r.relevant, r.rate, _short(r), r.outside_998) for r in funnel.rows],
         description=f"Programme rate {whole_percent(rate)}% Yes. {described}.",
+        labels_left_near_edge=True,
     )
 
 
