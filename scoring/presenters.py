@@ -364,7 +364,7 @@ class FunnelPoint:
     y: float
     label: str
     outside: bool
-    left: bool = False  # label to the left of the point (near the right edge: not cut off)
+    left: bool  # label to the left of the point (near the right edge: not cut off)
 
 
 @dataclass(frozen=True)

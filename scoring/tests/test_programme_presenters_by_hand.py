@@ -332,3 +332,31 @@ def test_a_programmes_totals_and_flags_come_from_the_counted_inspections():
     )
     assert not only_left.any_provisional  # `left` is in progress but not counted
     assert only_left.cases == 0
+
+
+def test_a_label_goes_left_only_beyond_140_points_from_the_right_edge():
+    # Largest base 705: x_max = 775.5 and x(n) = 56 + 564 n / 775.5. n = 583 gives exactly
+    # 56 + 424 = 480.0 = 620 - 140 (on the line: stays right); n = 584 gives 480.7 (left);
+    # n = 582 gives 479.3 (right).
+    rows = [_row(str(n), n // 2, n, (0.0, 100.0, 0.0, 100.0)) for n in (582, 583, 584, 705)]
+    chart = programme_funnel_chart(_funnel(*rows, yes=1, relevant=2))
+    assert chart is not None
+    assert [(p.x, p.left) for p in chart.points] == [
+        (479.3, False),
+        (480.0, False),
+        (480.7, True),
+        (568.7, True),
+    ]
+    # The limit lines start at the first step, x_max / 60 = 12.9, rounded: base 13, x 65.5.
+    first = chart.lines["low_95"].split()[0]
+    assert first.split(",")[0] == "65.5"
+
+
+def test_presented_lines_cannot_be_changed():
+    line = funnel_lines(_funnel(A))[0]
+    with pytest.raises(AttributeError):
+        line.figure = "99%"  # type: ignore[misc]
+    question = ProgrammeQuestion("C1", "t", "key", "a", [], _score(1, 1))
+    (table_line,) = programme_lines([question])
+    with pytest.raises(AttributeError):
+        table_line.pooled = "99%"  # type: ignore[misc]

@@ -209,6 +209,12 @@ def test_query_count_is_the_same_for_2_and_12_inspections(handworked, national):
         with CaptureQueriesContext(connection) as cold:
             scores = programme_scores(standing, provisional=True)
         assert scores.question("K1").pooled.relevant == 2 * n
+        # Each counted inspection carries the data version its figures were read at (the
+        # exports' ETags are made of them).
+        for inspection in scores.counted:
+            assert inspection.data_version == (
+                Inspection.objects.values_list("data_version", flat=True).get(pk=inspection.pk)
+            )
         with CaptureQueriesContext(connection) as warm:
             programme_scores(standing, provisional=True)
         counts.append((len(cold), len(warm)))
@@ -223,3 +229,13 @@ def test_a_programme_never_takes_a_short_name_its_pages_use(handworked):
         programme_create(
             name="Other", slug="new", framework=handworked.inspection.framework, by=None
         )
+
+
+def test_nothing_to_count_asks_the_database_nothing(handworked, django_assert_num_queries):
+    from scoring.selectors import _answer_counts, inspections_scores
+
+    questions = list(Question.objects.filter(framework=handworked.inspection.framework))
+    with django_assert_num_queries(0):
+        assert inspections_scores([]) == {}
+        assert _answer_counts([], questions) == []
+        assert _answer_counts([handworked.inspection.pk], []) == []
