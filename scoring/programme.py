@@ -94,7 +94,7 @@ class FunnelRow:
     high_95: float
     low_998: float
     high_998: float
-    provisional: bool = False
+    provisional: bool
 
     @property
     def rate(self) -> float:
@@ -317,12 +317,9 @@ def programme_scores(standing: ProgrammeStanding, *, provisional: bool = False) 
     scores = inspections_scores(counted)
     questions: list[ProgrammeQuestion] = []
     if counted:
-        # Codes every counted inspection has, in the first one's order (one framework: all).
-        codes = [q.code for q in scores[counted[0].pk].questions]
-        shared = set(codes).intersection(*({q.code for q in s.questions} for s in scores.values()))
-        for code in codes:
-            if code not in shared:
-                continue
+        # Every inspection of a programme is on its framework (a composite foreign key in the
+        # database): every question code is shared, in the framework's order.
+        for code in (q.code for q in scores[counted[0].pk].questions):
             parts = [RegionFigure(i, scores[i.pk].question(code)) for i in counted]
             first = parts[0].score
             questions.append(

@@ -47,6 +47,9 @@ C = _row("C", 5, 20, (26.0, 60.0, 10.0, 70.0), provisional=True)  # 25%: below t
 D = _row("D", 13, 20, (26.0, 60.0, 10.0, 70.0))  # 65%: above the 95% only
 E = _row("E", 15, 20, (26.0, 60.0, 10.0, 70.0))  # 75%: above the 99.8%
 EDGE = _row("F", 6, 20, (30.0, 60.0, 10.0, 70.0))  # 30%: on the 95% limit is within
+ON_LOW_998 = _row("G", 2, 20, (26.0, 60.0, 10.0, 70.0))  # 10%: on the outer limit: inner only
+ON_HIGH_998 = _row("H", 14, 20, (26.0, 60.0, 10.0, 70.0))  # 70%: likewise, above
+ON_HIGH_95 = _row("I", 12, 20, (26.0, 60.0, 10.0, 70.0))  # 60%: on the inner limit: within
 
 
 def _funnel(*rows: FunnelRow, what="region", yes=13, relevant=50) -> Funnel:
@@ -70,6 +73,9 @@ def test_figures_and_intervals_read_as_the_house_style():
         (D, "above_95", True, False),
         (E, "above_998", True, True),
         (EDGE, "within", False, False),
+        (ON_LOW_998, "below_95", True, False),
+        (ON_HIGH_998, "above_95", True, False),
+        (ON_HIGH_95, "within", False, False),
     ],
 )
 def test_a_point_is_placed_against_its_limits(row, position, outside_95, outside_998):
@@ -206,6 +212,13 @@ def test_the_range_runs_from_the_lowest_to_the_highest_region_with_a_base():
     empty = _region("empty", _score(0, 0, na=4))
     question = ProgrammeQuestion("C1", "t", "key", "a", [mid, empty, high, low], _score(6, 6))
     assert question.range == (low, high)
+    # By percentage, not by count: 3 of 10 (30%) is lower than 3 of 4 (75%) though its
+    # product of Yes and base is larger.
+    wide = _region("wide", _score(3, 7))
+    assert ProgrammeQuestion("C1", "t", "key", "a", [high, wide], _score(6, 8)).range == (
+        wide,
+        high,
+    )
     assert (
         question.is_key and not ProgrammeQuestion("P1", "t", "prompt", "", [], _score(0, 0)).is_key
     )
@@ -332,6 +345,29 @@ def test_a_programmes_totals_and_flags_come_from_the_counted_inspections():
     )
     assert not only_left.any_provisional  # `left` is in progress but not counted
     assert only_left.cases == 0
+    real = Inspection(pk=4, region=region, status=Inspection.Status.PUBLISHED)
+    none_synthetic_counted = ProgrammeScores(
+        programme=scores.programme,
+        provisional=False,
+        inspections=[
+            ProgrammeInspection(real, counted=True, figures_visible=True),
+            ProgrammeInspection(left, counted=False, figures_visible=False),
+        ],
+        scores={},
+        questions=[],
+        region_funnels=[],
+        pdu_funnels=[],
+    )
+    assert not none_synthetic_counted.any_synthetic  # `left` is synthetic but not counted
+    for frozen, field in (
+        (scores, "cases"),
+        (key, "code"),
+        (RegionFigure(done, _score(1, 1)), "score"),
+        (A, "yes"),
+        (_funnel(A), "rows"),
+    ):
+        with pytest.raises(AttributeError):
+            setattr(frozen, field, None)
 
 
 def test_a_label_goes_left_only_beyond_140_points_from_the_right_edge():

@@ -179,7 +179,13 @@ def test_funnel_points_and_words(two_regions, national):
     )
     assert funnel.pooled_rate == pytest.approx(100 * 8 / 12)
     assert not funnel.outside and funnel.words()[0].startswith("All regions are within")
+    # One funnel per key question, in the framework's order, though a prompt comes between.
+    assert [f.code for f in scores.region_funnels] == ["K1", "A1"]
+    assert [f.code for f in scores.pdu_funnels] == ["K1", "A1"]
+    assert {f.what for f in scores.region_funnels} == {"region"}
     pdu = next(f for f in scores.pdu_funnels if f.code == "K1")
+    assert pdu.what == "pdu"
+    assert f"{hw.slug}/NM" in {r.key for r in pdu.rows}  # inspection / PDU code
     # Hand-worked PDUs: Northam 3 of 4 (01 y, 02 n, 03 y, 05 y), Eastleigh 2 of 3, Westbury 1 of 1
     # (12 unanswered); the second region's cases each have their own PDU (1 of 1 or 0 of 1).
     by_label = {r.label: (r.yes, r.relevant) for r in pdu.rows}
