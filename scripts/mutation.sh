@@ -48,7 +48,7 @@ tests_for() {
     scoring/programme_presenters.py)
       echo "$t/test_programme_presenters_by_hand.py $t/test_programme_pages.py" ;;
     # Hand-worked words and geometry on figures built in memory: no database at all.
-    scoring/presenters.py) echo "$t/test_presenters_by_hand.py" ;;
+    scoring/presenters.py) echo "$t/test_presenters_by_hand.py $t/test_programme_presenters_by_hand.py" ;;
     scoring/agreement.py)
       echo "$t/test_agreement_by_hand.py" \
         "$t/test_moderation_and_scores_pages.py::test_the_agreement_page_shows_percentage_kappa_and_ac1_with_their_bases" ;;

@@ -464,3 +464,14 @@ def test_a_bar_of_a_third_is_rounded_to_a_tenth_and_its_rows_are_whole_numbers()
     # The vertical positions are whole numbers (the SVG reads "51", not "51.0").
     rows = (bar.y, bar.text_y, bar.name_y, bar.bar_y, bar.ci_y)
     assert [str(v) for v in rows] == ["10", "51", "25", "32", "46"]
+
+
+def test_the_drift_plot_keeps_every_label_right_of_its_point():
+    # Ann's point is at x(300) = 56 + 564 x 300 / 330 = 568.7, near the right edge: the drift
+    # plot still writes its label to the right (only the programme's plots move them left).
+    chart = funnel_chart(DRIFT)
+    assert chart is not None
+    assert [(p.label, p.x, p.left) for p in chart.points] == [
+        ("Ann", 568.7, False),
+        ("Bob", 141.5, False),
+    ]
