@@ -360,7 +360,7 @@ def test_a_programmes_totals_and_flags_come_from_the_counted_inspections():
     )
     assert not none_synthetic_counted.any_synthetic  # `left` is synthetic but not counted
     for frozen, field in (
-        (scores, "cases"),
+        (scores, "provisional"),
         (key, "code"),
         (RegionFigure(done, _score(1, 1)), "score"),
         (A, "yes"),
