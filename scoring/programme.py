@@ -298,21 +298,26 @@ def programme_inspections(standing: ProgrammeStanding) -> list[Inspection]:
     )
 
 
+def programme_entries(
+    standing: ProgrammeStanding, *, provisional: bool = False
+) -> list[ProgrammeInspection]:
+    """Every inspection of the programme, in order, with whether its figures count for this
+    reader (with or without `provisional`) and whether they may see them at all: one query."""
+    return [
+        ProgrammeInspection(
+            inspection=inspection,
+            counted=standing.counts(inspection, provisional=provisional),
+            figures_visible=standing.counts(inspection, provisional=True),
+        )
+        for inspection in programme_inspections(standing)
+    ]
+
+
 def programme_scores(standing: ProgrammeStanding, *, provisional: bool = False) -> ProgrammeScores:
     """The programme's figures as this reader may see them: published inspections, and with
     `provisional` those in progress the reader may see (a national lead all, a regional lead
     their own). A fixed number of queries whatever the number of inspections or cases."""
-    listed = programme_inspections(standing)
-    entries = []
-    for inspection in listed:
-        visible = standing.counts(inspection, provisional=True)
-        entries.append(
-            ProgrammeInspection(
-                inspection=inspection,
-                counted=standing.counts(inspection, provisional=provisional),
-                figures_visible=visible,
-            )
-        )
+    entries = programme_entries(standing, provisional=provisional)
     counted = [e.inspection for e in entries if e.counted]
     scores = inspections_scores(counted)
     questions: list[ProgrammeQuestion] = []

@@ -25,12 +25,7 @@ from scoring.api.programme_serializers import (
     ProgrammeScoresSerializer,
     ProgrammeSerializer,
 )
-from scoring.programme import (
-    ProgrammeInspection,
-    ProgrammeScores,
-    programme_inspections,
-    programme_scores,
-)
+from scoring.programme import ProgrammeScores, programme_entries, programme_scores
 from scoring.programme_exports import programme_scores_etag, programme_scores_rows
 
 _TRUE = {"true", "1", "yes"}
@@ -110,14 +105,7 @@ class ProgrammeDetailView(APIView):
     def get(self, request: Request, programme: str) -> Response:
         standing = programme_standing_get(request.user, programme)
         found = standing.programme
-        entries = [
-            ProgrammeInspection(
-                inspection=inspection,
-                counted=standing.counts(inspection, provisional=False),
-                figures_visible=standing.counts(inspection, provisional=True),
-            )
-            for inspection in programme_inspections(standing)
-        ]
+        entries = programme_entries(standing)
         # The counts the list annotates, and the inspections, for the serializer.
         found.n_inspections = len(entries)  # type: ignore[attr-defined]
         found.n_published = sum(e.inspection.is_published for e in entries)  # type: ignore[attr-defined]
