@@ -24,7 +24,6 @@ from reports.models import BuildState, ProgrammeNarrative, ProgrammeReportBuild
 from reports.programme_references import programme_fill
 from reports.references import ReferenceProblem
 from reports.services import (
-    MAX_SECTION_LENGTH,
     StaleEditError,
     _build_claim,
     _fail,
@@ -33,6 +32,7 @@ from reports.services import (
     build_queue,
     media_path,
     partial_files_remove,
+    report_body_checked,
     write_atomic,
 )
 from scoring.programme import ProgrammeScores, programme_scores
@@ -78,19 +78,7 @@ def narrative_save(
     """
     require_programme_manage(standing, "write the programme report")
     programme = standing.programme
-    body = body.replace("\r\n", "\n")
-    if len(body) > MAX_SECTION_LENGTH:
-        raise ValidationError(
-            {
-                "body": f"The narrative can be at most {MAX_SECTION_LENGTH:,} characters long "
-                f"(this one has {len(body):,})."
-            }
-        )
-    from reports.rendering import markdown_limits_problem
-
-    too_complex = markdown_limits_problem(body)
-    if too_complex:
-        raise ValidationError({"body": too_complex})
+    body = report_body_checked(body, what="The narrative")
     narrative = ProgrammeNarrative.objects.select_for_update().filter(programme=programme).first()
     current = narrative.version if narrative else 0
     if current != expected_version:

@@ -131,6 +131,26 @@ def version_dir(inspection: Inspection, number: int) -> str:
 # -- narrative and recommendations ------------------------------------------------------------
 
 
+def report_body_checked(body: str, *, what: str, advice: str = "") -> str:
+    """A report text with its line ends made Unix, refused (ValidationError on `body`) when it
+    is longer than MAX_SECTION_LENGTH or its Markdown too costly to render. `what` names it in
+    the message ("A section"), `advice` ends the length message."""
+    body = body.replace("\r\n", "\n")
+    if len(body) > MAX_SECTION_LENGTH:
+        raise ValidationError(
+            {
+                "body": f"{what} can be at most {MAX_SECTION_LENGTH:,} characters long "
+                f"(this one has {len(body):,}){advice}."
+            }
+        )
+    from reports.rendering import markdown_limits_problem
+
+    too_complex = markdown_limits_problem(body)
+    if too_complex:
+        raise ValidationError({"body": too_complex})
+    return body
+
+
 def section_check(*, inspection: Inspection, key: str, body: str) -> list[ReferenceProblem]:
     """Every reference problem of a section's text against the current scores."""
     return problems_in(body, report_scores(inspection), section=dict(Section.choices)[key])
@@ -171,19 +191,7 @@ def section_save(
     _check_author(inspection, by)
     if key not in Section.values:
         raise ValidationError({"key": f"There is no report section {key!r}."})
-    body = body.replace("\r\n", "\n")
-    if len(body) > MAX_SECTION_LENGTH:
-        raise ValidationError(
-            {
-                "body": f"A section can be at most {MAX_SECTION_LENGTH:,} characters long "
-                f"(this one has {len(body):,}): split it, or shorten it."
-            }
-        )
-    from reports.rendering import markdown_limits_problem
-
-    too_complex = markdown_limits_problem(body)
-    if too_complex:
-        raise ValidationError({"body": too_complex})
+    body = report_body_checked(body, what="A section", advice=": split it, or shorten it")
     section = (
         ReportSection.objects.select_for_update().filter(inspection=inspection, key=key).first()
     )
