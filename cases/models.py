@@ -279,6 +279,36 @@ class Answer(models.Model):
         return f"{self.case} {self.question.code}: {self.value}"
 
 
+class AnswerTally(models.Model):
+    """How many answers of each value an inspection's counted cases hold, per question and per
+    kind of case (breakdown cell and scope bits): the scoring engine's counts without scanning
+    every answer (docs/adr/0021-answer-tallies.md).
+
+    Kept by PostgreSQL triggers in the writing transaction (cases/migrations/0011), whatever
+    writes: a service, a COPY, the admin, a shell. Never written by Python code;
+    `manage.py tallies_check` compares it with a full scan and can rebuild it. Answers of
+    withdrawn cases are not in it. SQLite (the demo) has no tallies: the engine scans there.
+    """
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    cell = models.BigIntegerField()
+    scope_bits = models.IntegerField()
+    value = models.CharField(max_length=3, choices=Answer.Value.choices)
+    n = models.IntegerField()
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["inspection", "question", "cell", "scope_bits", "value"],
+                name="answer_tally_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection_id}/{self.question_id}/{self.cell}/{self.scope_bits}: {self.n}"
+
+
 class AnswerChange(models.Model):
     """History: every change to an answer, who made it, and why when the case was submitted."""
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 from django.db.models import Count, Q
 
-from cases.models import CASES_COUNTED, Answer, Case
+from cases.models import CASES_COUNTED, Answer, AnswerTally, Case
 from cases.scoring_columns import cell_decode, question_scope
 from core.cache import cache_get, cache_set
 from inspections.models import PDU, Inspection, Question
@@ -148,56 +148,108 @@ class InspectionScores:
         return [q for q in self.questions if q.kind == Question.Kind.KEY]
 
 
-_ANSWER_SCAN = """
-    WITH scope(question_id, mask, want) AS (VALUES {values})
+# The answers' counts by (inspection, question, breakdown cell) come from one of two sources:
+#  - the tallies (cases.AnswerTally, PostgreSQL): counts per question, cell, scope bits and
+#    value, kept by triggers in every writing transaction; a few thousand rows to add up
+#    (docs/adr/0021-answer-tallies.md);
+#  - a scan of every answer joined to its case: SQLite (the demo, which has no triggers), and
+#    `manage.py tallies_check`, which compares the two.
+# Either way a question's scope is tested per row from the case's scope bits, as below, and an
+# answer to a question that does not apply to its case (the profile changed after it was
+# recorded) is kept but not counted.
+_COUNTS = {
+    "scan": """
     SELECT c.inspection_id, a.question_id, c.cell,
-           COUNT(*) FILTER (WHERE a.value = 'yes' AND (c.scope_bits & s.mask) = s.want),
-           COUNT(*) FILTER (WHERE a.value = 'no' AND (c.scope_bits & s.mask) = s.want),
-           COUNT(*) FILTER (WHERE a.value = 'na' AND (c.scope_bits & s.mask) = s.want)
+           COUNT(*) FILTER (WHERE a.value = 'yes' AND {in_scope}),
+           COUNT(*) FILTER (WHERE a.value = 'no' AND {in_scope}),
+           COUNT(*) FILTER (WHERE a.value = 'na' AND {in_scope})
     FROM {answer} a
-    JOIN {case} c ON c.id = a.case_id
-    JOIN scope s ON s.question_id = a.question_id
+    JOIN {case} c ON c.id = a.case_id {join}
     WHERE c.inspection_id IN ({inspections}) AND c.withdrawn_at IS NULL
     GROUP BY c.inspection_id, a.question_id, c.cell
-"""
+""",
+    "tally": """
+    SELECT a.inspection_id, a.question_id, a.cell,
+           COALESCE(SUM(a.n) FILTER (WHERE a.value = 'yes' AND {in_scope}), 0),
+           COALESCE(SUM(a.n) FILTER (WHERE a.value = 'no' AND {in_scope}), 0),
+           COALESCE(SUM(a.n) FILTER (WHERE a.value = 'na' AND {in_scope}), 0)
+    FROM {tally} a {join}
+    WHERE a.inspection_id IN ({inspections}) AND a.n > 0
+    GROUP BY a.inspection_id, a.question_id, a.cell
+""",
+}
+
+# On PostgreSQL each question's scope (mask, want) is looked up by subscript in two integer
+# arrays indexed by question id (less the lowest id): cheaper per row than a hash join to a
+# VALUES list (about 15% of the scan at 20,000 cases, docs/benchmarks.md). The arrays span the
+# lowest to the highest id of the questions counted; past this span (questions of frameworks
+# created far apart) the VALUES join serves instead, as it does on SQLite. A question id outside
+# the arrays, or inside but not asked for (mask 0, want 1), is never in scope.
+SCOPE_ARRAY_SPAN = 4096
+
+
+def _scope_test(scopes: dict[int, tuple[int, int]], bits: str) -> tuple[str, str]:
+    """(join, condition): SQL that tests the scope bits `bits` (a column) against the scope of
+    question `a.question_id`.
+
+    Every value is an integer from the database, written into the SQL with int().
+    """
+    low, high = min(scopes), max(scopes)
+    if connection.vendor == "postgresql" and high - low < SCOPE_ARRAY_SPAN:
+        span = range(low, high + 1)
+        masks = ",".join(str(int(scopes.get(pk, (0, 1))[0])) for pk in span)
+        wants = ",".join(str(int(scopes.get(pk, (0, 1))[1])) for pk in span)
+        index = f"[a.question_id - {int(low) - 1}]"
+        return "", (
+            f"({bits} & ('{{{masks}}}'::integer[]){index}) = ('{{{wants}}}'::integer[]){index}"
+        )
+    values = ", ".join(
+        f"({int(pk)}, {int(mask)}, {int(want)})" for pk, (mask, want) in scopes.items()
+    )
+    return (
+        f"JOIN (VALUES {values}) AS s(question_id, mask, want) ON s.question_id = a.question_id",
+        f"({bits} & s.mask) = s.want",
+    )
 
 
 def _answer_counts(
-    inspection_ids: list[int], questions: list[Question]
+    inspection_ids: list[int], questions: list[Question], *, source: str | None = None
 ) -> list[tuple[int, int, int, int, int, int]]:
-    """(inspection_id, question_id, cell, yes, no, na) in scope: one grouped scan of the answers
-    of one or more inspections.
+    """(inspection_id, question_id, cell, yes, no, na) in scope: one grouped read of the tallies
+    (PostgreSQL) or scan of the answers (SQLite, or `source="scan"`) of one or more inspections.
 
-    Raw SQL because this is the hot path: each question's scope is joined from a small VALUES
-    list, and the scope test sits in an aggregate FILTER rather than the WHERE clause, so the
-    planner estimates the row count right and keeps to a (parallel) hash aggregate.
-    Answers to questions that do not apply to their case (the profile changed after they were
-    recorded) are kept but not counted.
+    Raw SQL because this is the hot path. The scope test sits in an aggregate FILTER rather
+    than the WHERE clause, so the planner estimates the row count right and keeps to a
+    (parallel) hash aggregate.
     """
     if not questions or not inspection_ids:
         return []
-    params: list[int] = []
-    for question in questions:
-        mask, want = question_scope(
+    if source is None:
+        source = "tally" if connection.vendor == "postgresql" else "scan"
+    scopes = {
+        question.pk: question_scope(
             kind=question.kind,
             question_set=question.question_set,
             applies_when=question.applies_when,
         )
-        params += [question.pk, mask, want]
-    values = ", ".join(["(%s, %s, %s)"] * len(questions))
-    if connection.vendor == "postgresql":
-        values = ", ".join(["(%s::bigint, %s::integer, %s::integer)"] * len(questions))
-    sql = _ANSWER_SCAN.format(
-        values=values,
+        for question in questions
+    }
+    join, in_scope = _scope_test(scopes, "a.scope_bits" if source == "tally" else "c.scope_bits")
+    sql = _COUNTS[source].format(
+        in_scope=in_scope,
+        join=join,
         answer=Answer._meta.db_table,
         case=Case._meta.db_table,
+        tally=AnswerTally._meta.db_table,
         inspections=", ".join(["%s"] * len(inspection_ids)),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *inspection_ids])
+        cursor.execute(sql, inspection_ids)
+        # Answers to questions not asked for are grouped too (all counts 0): left out.
         return [
             (int(i), int(q), int(cell), int(yes), int(no), int(na))
             for i, q, cell, yes, no, na in cursor.fetchall()
+            if q in scopes
         ]
 
 
@@ -364,15 +416,25 @@ def _scores_fold(
     cases_in: dict[tuple[str, str], int] = defaultdict(int)
     groups_of: dict[int, tuple[tuple[str, str], ...]] = {}
 
+    # The case counts of each group first (a few dozen groups, against some hundreds of cells),
+    # then each question's scope count per group: _scope_count is a sum of the row's counts.
+    group_rows: dict[tuple[str, str], dict[str, int]] = {}
     for row in case_rows:
         cell_groups = groups_of.setdefault(row["cell"], _groups_of(row["cell"]))
-        for question in questions:
-            in_scope = _scope_count(question, row)
-            question_id = question.pk
-            for group in cell_groups:
-                counts[group][question_id][_SCOPE] += in_scope
         for group in cell_groups:
-            cases_in[group] += row["n"]
+            total = group_rows.get(group)
+            if total is None:
+                group_rows[group] = {
+                    k: int(v) for k, v in row.items() if k == "n" or k.startswith("n_")
+                }
+            else:
+                for k in total:
+                    total[k] += int(row[k])
+    for group, total in group_rows.items():
+        cases_in[group] = total["n"]
+        tallies = counts[group]
+        for question in questions:
+            tallies[question.pk][_SCOPE] = _scope_count(question, total)
     for question_id, cell, yes, no, na in answer_rows:
         for group in groups_of.get(cell) or _groups_of(cell):
             tally = counts[group][question_id]

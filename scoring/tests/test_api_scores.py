@@ -210,3 +210,32 @@ def test_agreement_is_the_leads_alone(demo, api_client):
     api_client.force_authenticate(inspector)
     response = api_client.get(reverse("api-inspection-agreement", args=[demo.slug]))
     assert response.status_code == 403
+
+
+def test_a_question_score_serialises_as_drfs_generic_walk_would(handworked, demo):
+    """QuestionScoreSerializer reads its fields straight off the score (the hot path): the same
+    keys, values and types as DRF's own walk over the declared fields, for every score of two
+    inspections (null percentages, small bases and prompts with parents among them)."""
+    from rest_framework import serializers
+
+    from scoring.api.serializers import QuestionScoreSerializer, ScoredQuestionSerializer
+    from scoring.selectors import inspection_scores
+
+    seen = 0
+    for inspection in (handworked.inspection, demo):
+        scores = inspection_scores(inspection)
+        every = list(scores.questions)
+        for groups in scores.breakdowns.values():
+            for group in groups:
+                every += group.questions
+        for score in every:
+            for cls in (QuestionScoreSerializer, ScoredQuestionSerializer):
+                field = cls()
+                fast = field.to_representation(score)
+                generic = serializers.Serializer.to_representation(field, score)
+                assert list(fast) == list(generic)
+                assert {k: (v, type(v)) for k, v in fast.items()} == {
+                    k: (v, type(v)) for k, v in generic.items()
+                }
+            seen += 1
+    assert seen > 500

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -21,7 +22,8 @@ from cases.models import Answer
 from cases.tests.factories import CaseFactory
 from inspections.models import PDU, Question, Region
 from inspections.tests.factories import InspectionFactory
-from scoring.selectors import inspection_scores
+from scoring import selectors
+from scoring.selectors import _answer_counts, inspection_scores, inspections_scores_compute
 from scoring.tests.handworked import handworked_framework
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +150,14 @@ def test_engine_figures_equal_a_naive_count(cases, pdu_order):
 
         scores = inspection_scores(inspection)
         expected = naive_figures(cases, questions)
+        # The counts read from the tallies (scores above) equal a scan of the answers, and the
+        # other way of testing scope (a VALUES join) agrees with the arrays.
+        questions_asked = list(Question.objects.filter(framework=framework))
+        assert sorted(_answer_counts([inspection.pk], questions_asked)) == sorted(
+            _answer_counts([inspection.pk], questions_asked, source="scan")
+        )
+        with mock.patch.object(selectors, "SCOPE_ARRAY_SPAN", 0):
+            assert inspections_scores_compute([inspection])[inspection.pk] == scores
         empty = {q.code: (0, 0, 0, 0) for q in questions}
 
         def engine(group_scores):
