@@ -7,8 +7,13 @@ wrote it: statement-level triggers on answers and cases add each statement's net
 - A case whose cell, scope bits, withdrawal or inspection changed moves its answers' counts from
   the old key to the new one. A case deleted takes away the answers it still has (Django deletes
   the answers first; either order gives the same tallies).
-- A decrease only ever updates an existing row: when an inspection is deleted its tallies may go
-  before its answers, and nothing is then written back.
+- Every change, up or down, is one `INSERT ... ON CONFLICT DO UPDATE` through the key's unique
+  index. (An inspection with cases cannot be deleted, so no decrease can outlive its tally.)
+- Statements that cannot move a count return at once: an answer update that changes no value,
+  case or question (a rationale saved), and a case update that changes no key (a status, a
+  version). (Rows are matched by primary key, which nothing updates.) The functions plan with sequential scans off, so every join is an index lookup
+  (primary key, `cases_answer.case_id`) even on tables with no statistics yet: a trigger must
+  never scan a whole table for a one-row write.
 - The triggers are named dipp_tally_*, after the data-version triggers (dipp_data_changed_*),
   so on each table PostgreSQL fires them second: every writer takes the inspection row's lock
   before any tally row's, and writers never deadlock on the tallies.
@@ -21,16 +26,10 @@ from django.db import migrations
 _KEY = "inspection_id, question_id, cell, scope_bits, value"
 
 # Apply the net changes that the query `{deltas}` gives as (inspection_id, question_id, cell,
-# scope_bits, value, n): decreases update existing rows, increases insert or add.
+# scope_bits, value, n), increases and decreases alike, through the key's unique index.
 _APPLY = f"""
-    WITH d AS ({{deltas}}),
-    down AS (
-      UPDATE cases_answertally t SET n = t.n + d.n FROM d
-      WHERE d.n < 0 AND t.inspection_id = d.inspection_id AND t.question_id = d.question_id
-        AND t.cell = d.cell AND t.scope_bits = d.scope_bits AND t.value = d.value
-    )
     INSERT INTO cases_answertally AS t ({_KEY}, n)
-    SELECT {_KEY}, n FROM d WHERE d.n > 0
+    SELECT {_KEY}, n FROM ({{deltas}}) d
     ON CONFLICT ({_KEY}) DO UPDATE SET n = t.n + EXCLUDED.n;
 """
 
@@ -85,12 +84,30 @@ _REFERENCING = {
     "DELETE": "REFERENCING OLD TABLE AS old_rows",
 }
 
+# Updates that cannot move a count skip the work.
+_MOVES = {
+    "cases_answer": (
+        "EXISTS (SELECT 1 FROM old_rows o JOIN new_rows w ON w.id = o.id"
+        " WHERE (o.case_id, o.question_id, o.value) IS DISTINCT FROM"
+        " (w.case_id, w.question_id, w.value))"
+    ),
+    "cases_case": (
+        "EXISTS (SELECT 1 FROM old_rows o JOIN new_rows w ON w.id = o.id"
+        " WHERE (o.inspection_id, o.cell, o.scope_bits, o.withdrawn_at IS NULL)"
+        " IS DISTINCT FROM (w.inspection_id, w.cell, w.scope_bits, w.withdrawn_at IS NULL))"
+    ),
+}
+
 POSTGRES = []
 for (table, event), deltas in _DELTAS.items():
     name = f"dipp_tally_{table}_{event.lower()}"
+    apply = _APPLY.format(deltas=deltas)
+    if event == "UPDATE":
+        apply = f"IF {_MOVES[table]} THEN\n{apply}\nEND IF;"
     POSTGRES += [
-        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-        f"BEGIN\n{_APPLY.format(deltas=deltas)}\nRETURN NULL;\nEND $$;",
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql "
+        f"SET enable_seqscan = off AS $$\n"
+        f"BEGIN\n{apply}\nRETURN NULL;\nEND $$;",
         f"CREATE TRIGGER {name} AFTER {event} ON {table} {_REFERENCING[event]} "
         f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();",
     ]

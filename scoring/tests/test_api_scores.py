@@ -163,13 +163,13 @@ def test_query_count_does_not_grow_with_the_number_of_cases(demo, api_client):
     big = _queries_for("big", api_client)
     assert Inspection.objects.get(slug="big").cases.count() == 2000
     assert small == big
-    # The fixed number: inspection, its data version (the cache's key: nothing cached yet),
-    # questions, PDUs, one grouped scan of cases, one of answers, and whether there is a
-    # baseline.
-    assert big == 7
+    # The fixed number: the inspection with its data version (the cache's key: nothing cached
+    # yet), questions, PDUs, one grouped scan of cases, one read of the answer tallies, and
+    # whether there is a baseline.
+    assert big == 6
     # With one: its figures, and the earlier inspection's five (version, questions, PDUs, the
-    # two scans), whatever its size.
-    assert with_baseline == 7 + 1 + 5
+    # cases, the tallies), whatever its size.
+    assert with_baseline == 6 + 1 + 5
 
 
 def test_agreement_gives_kappa_and_ac1_per_question_and_inspector_to_the_lead(
