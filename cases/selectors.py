@@ -348,9 +348,27 @@ class Blocker:
     query: dict[str, str] = field(default_factory=dict)
 
 
-def status_counts(inspection: Inspection) -> dict[str, int]:
+def status_counts(inspection: Inspection, *, version: int | None = None) -> dict[str, int]:
     """Cases by status (every status present, zero where none), and the sampled cases still
-    to moderate: one grouped query."""
+    to moderate: one grouped query.
+
+    With `version` (the data version the caller has just read, as the inspection's home page
+    does), the counts are cached under it: every column they read (status, sample, withdrawal)
+    is a case's, and any write of a case moves the version on (docs/adr/0014). The lifecycle's
+    guards call it without, and count afresh.
+    """
+    if version is None:
+        return _status_counts_compute(inspection)
+    key = f"status-counts:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}"
+    cached = cache_get(key)
+    if isinstance(cached, dict):
+        return cached
+    counts = _status_counts_compute(inspection)
+    cache_set(key, counts, timeout=CASE_COUNT_CACHE_SECONDS)
+    return counts
+
+
+def _status_counts_compute(inspection: Inspection) -> dict[str, int]:
     rows = (
         Case.objects.filter(CASES_COUNTED, inspection=inspection)
         .values("status")

@@ -38,6 +38,7 @@ TRIGGERS = {
 }
 _TABLES = {
     "cases_case",
+    "cases_sampledcase",
     "cases_answer",
     "cases_accessrecord",
     "inspections_question",
@@ -53,6 +54,12 @@ for _event, _row in (("ins", "NEW"), ("upd", "NEW"), ("del", "OLD")):
     )
     TRIGGERS[f"dipp_data_changed_answer_{_event}"] = (
         f"AFTER {_when} ON cases_answer BEGIN {_BUMP}id = "
+        f"(SELECT inspection_id FROM cases_case WHERE id = {_row}.case_id); END;"
+    )
+    # A case drawn into (or out of) a moderation sample: the lead's counts of cases awaiting
+    # moderation are cached under the version (cases/migrations/0012).
+    TRIGGERS[f"dipp_data_changed_sampled_{_event}"] = (
+        f"AFTER {_when} ON cases_sampledcase BEGIN {_BUMP}id = "
         f"(SELECT inspection_id FROM cases_case WHERE id = {_row}.case_id); END;"
     )
     TRIGGERS[f"dipp_data_changed_pdu_{_event}"] = (

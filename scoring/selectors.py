@@ -207,7 +207,10 @@ def _scope_test(scopes: dict[int, tuple[int, int]], bits: str) -> tuple[str, str
         f"({int(pk)}, {int(mask)}, {int(want)})" for pk, (mask, want) in scopes.items()
     )
     return (
-        f"JOIN (VALUES {values}) AS s(question_id, mask, want) ON s.question_id = a.question_id",
+        # VALUES names its columns column1, column2 ... on both PostgreSQL and SQLite (which
+        # has no column list on a derived table's alias).
+        "JOIN (SELECT column1 AS question_id, column2 AS mask, column3 AS want "
+        f"FROM (VALUES {values}) AS v) AS s ON s.question_id = a.question_id",
         f"({bits} & s.mask) = s.want",
     )
 

@@ -108,7 +108,11 @@ def _hash(name: str) -> str:
 def inspection_home(request: HttpRequest, slug: str) -> HttpResponse:
     """The inspection's front page: my cases (task list), cases to second-mark, lead tools."""
     standing = standing_get(request.user, slug)
-    counts = status_counts(standing.inspection) if standing.is_lead else {}
+    # Cached under the data version read with the standing (a scan of every case otherwise).
+    inspection = standing.inspection
+    counts = (
+        status_counts(inspection, version=int(inspection.data_version)) if standing.is_lead else {}
+    )
     cases = case_list(standing, mine=True)
     mine = [c for c in cases if c.inspector_id == standing.user_id]
     marking = [

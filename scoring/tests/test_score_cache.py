@@ -351,3 +351,37 @@ def test_the_dashboards_progress_and_drift_come_from_the_cache_until_a_write(cli
     stale = Inspection.objects.get(pk=world.inspection.pk)
     assert submitted(stale) == [1]
     assert inspection_drift(stale).team_judgements == judgements  # C1a is a prompt, not key
+
+
+def test_the_leads_status_counts_follow_a_submission_and_a_sample_draw(world, client):
+    """The inspection page's counts are cached under the data version: a submission (a case
+    write) and a sample draw (rows of cases_sampledcase only, when no second marker is set)
+    each move the version on, so the page counts afresh and shows them."""
+    from cases.models import SampledCase
+    from cases.selectors import status_counts
+    from cases.services import moderation_sample_draw
+
+    client.force_login(world.lead)
+    url = reverse("inspection-home", args=[world.inspection.slug])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    def counts() -> dict[str, int]:
+        return status_counts(world.inspection, version=inspection_data_version(world.inspection))
+
+    cold = queries()
+    assert queries() == cold - 1, "unchanged data: the counts come from the cache"
+    assert counts()["submitted"] == 0
+    case_submit(case=world.answered, by=world.inspector)
+    assert counts()["submitted"] == 1
+    assert counts()["awaiting_moderation"] == 0
+    moderation_sample_draw(inspection=world.inspection, share=100, by=world.lead, seed=1)
+    assert SampledCase.objects.filter(case=world.answered).exists()
+    assert counts()["awaiting_moderation"] == 1
+    before = inspection_data_version(world.inspection)
+    SampledCase.objects.filter(case=world.answered).delete()
+    assert inspection_data_version(world.inspection) > before
+    assert counts()["awaiting_moderation"] == 0
