@@ -4,6 +4,7 @@ hybrid score method, scoring.arithmetic.difference_interval) and the words it al
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from inspections.models import Baseline, Inspection
@@ -38,10 +39,13 @@ class BaselineComparison:
 
 
 def baseline_comparison(
-    inspection: Inspection, scores: InspectionScores
+    inspection: Inspection, scores: InspectionScores | Callable[[], InspectionScores]
 ) -> BaselineComparison | None:
     """The inspection's comparison with its baseline, or None without one. One query, plus the
-    earlier inspection's scores when the baseline is an inspection in the application."""
+    earlier inspection's scores when the baseline is an inspection in the application.
+
+    `scores` may be a function that reads them, called only when there is a baseline (the
+    scores API's cached JSON needs no scores otherwise)."""
     baseline = (
         Baseline.objects.filter(inspection=inspection)
         .select_related("previous")
@@ -57,6 +61,8 @@ def baseline_comparison(
                 then[score.code] = (score.yes, score.relevant, None)
     for figure in baseline.figures.all():
         then[figure.question_code] = (figure.yes, figure.relevant, figure.published_percent)
+    if callable(scores):
+        scores = scores()
     comparisons: dict[str, Comparison] = {}
     for now in scores.key_questions:
         if now.code not in then or not now.relevant:

@@ -30,7 +30,12 @@ from scoring.api.serializers import (
 from scoring.baseline import baseline_comparison
 from scoring.drift import inspection_drift
 from scoring.exports import scores_rows
-from scoring.selectors import SCORES_CACHE_SECONDS, inspection_scores, scores_cache_key
+from scoring.selectors import (
+    SCORES_CACHE_SECONDS,
+    InspectionScores,
+    inspection_scores,
+    scores_cache_key,
+)
 
 
 class InspectionScoresView(APIView):
@@ -53,7 +58,10 @@ class InspectionScoresView(APIView):
         # The version read with the standing, in this request (one query fewer): the figures
         # are at least that new, since they are read after it (docs/adr/0014).
         version = int(inspection.data_version)
-        scores = inspection_scores(inspection, version=version)
+
+        def scores() -> InspectionScores:  # read only when needed: the JSON may be cached
+            return inspection_scores(inspection, version=version)
+
         # Extends the contract: a question compared with a baseline gains `baseline`. The
         # baseline is not in the data version (it may be another inspection), so its figures
         # are part of the tag.
@@ -77,7 +85,7 @@ class InspectionScoresView(APIView):
         key = scores_cache_key(inspection, version, what="scores-json")
         body = cache_get(key)
         if not isinstance(body, bytes):
-            body = JSONRenderer().render(InspectionScoresSerializer(scores).data)
+            body = JSONRenderer().render(InspectionScoresSerializer(scores()).data)
             cache_set(key, body, timeout=SCORES_CACHE_SECONDS)
         if compared:
             data = json.loads(body)
