@@ -25,7 +25,7 @@ from cases.models import (
     ModerationSample,
     SampledCase,
 )
-from core.cache import cache_get, cache_set
+from core.cache import cache_get, cache_set, cached_or_computed
 from core.typing import User
 from inspections.access import Standing
 from inspections.models import Inspection, InspectionEvent, Membership, Question
@@ -264,13 +264,12 @@ def inspection_progress(inspection: Inspection, *, version: int | None = None) -
     `version`; any write of a case moves the version on)."""
     if version is None:
         version = inspection_data_version(inspection)
-    key = f"progress:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}"
-    cached = cache_get(key)
-    if isinstance(cached, Progress):
-        return cached
-    progress = _progress_compute(inspection)
-    cache_set(key, progress, timeout=CASE_COUNT_CACHE_SECONDS)
-    return progress
+    return cached_or_computed(
+        f"progress:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}",
+        Progress,
+        lambda: _progress_compute(inspection),
+        timeout=CASE_COUNT_CACHE_SECONDS,
+    )
 
 
 def _progress_compute(inspection: Inspection) -> Progress:
@@ -359,13 +358,12 @@ def status_counts(inspection: Inspection, *, version: int | None = None) -> dict
     """
     if version is None:
         return _status_counts_compute(inspection)
-    key = f"status-counts:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}"
-    cached = cache_get(key)
-    if isinstance(cached, dict):
-        return cached
-    counts = _status_counts_compute(inspection)
-    cache_set(key, counts, timeout=CASE_COUNT_CACHE_SECONDS)
-    return counts
+    return cached_or_computed(
+        f"status-counts:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}",
+        dict,
+        lambda: _status_counts_compute(inspection),
+        timeout=CASE_COUNT_CACHE_SECONDS,
+    )
 
 
 def _status_counts_compute(inspection: Inspection) -> dict[str, int]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import logging
 import pickle
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from redis.exceptions import RedisError
+
+_T = TypeVar("_T")
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +54,17 @@ def cache_set(key: str, value: Any, *, timeout: int) -> None:
         cache.set(key, value, timeout=timeout)
     except _ERRORS as exc:
         _warn("be written", exc)
+
+
+def cached_or_computed(key: str, kind: type[_T], compute: Callable[[], _T], *, timeout: int) -> _T:
+    """The value cached under `key` when it is a `kind`, else `compute()`, cached.
+
+    For values keyed by an inspection's data version (docs/adr/0014): the key names the data,
+    so an entry is never stale. A cache that is down costs the computation, not an error.
+    """
+    cached = cache_get(key)
+    if isinstance(cached, kind):
+        return cached
+    value = compute()
+    cache_set(key, value, timeout=timeout)
+    return value

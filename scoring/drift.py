@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q
 
 from cases.models import Answer
-from core.cache import cache_get, cache_set
+from core.cache import cached_or_computed
 from inspections.models import Inspection, Question
 from inspections.selectors import inspection_data_version
 from scoring.arithmetic import Z_95, Z_998, funnel_limits
@@ -67,13 +67,12 @@ def inspection_drift(inspection: Inspection, *, version: int | None = None) -> D
     never older than the version it is read at."""
     if version is None:
         version = inspection_data_version(inspection)
-    key = scores_cache_key(inspection, version, what="drift")
-    cached = cache_get(key)
-    if isinstance(cached, Drift):
-        return cached
-    drift = _drift_compute(inspection)
-    cache_set(key, drift, timeout=SCORES_CACHE_SECONDS)
-    return drift
+    return cached_or_computed(
+        scores_cache_key(inspection, version, what="drift"),
+        Drift,
+        lambda: _drift_compute(inspection),
+        timeout=SCORES_CACHE_SECONDS,
+    )
 
 
 def _drift_compute(inspection: Inspection) -> Drift:
