@@ -52,11 +52,20 @@ def tally_differences(inspection: Inspection) -> dict[Key, tuple[int, int]]:
     }
 
 
+# As the data-version triggers move it (cases/migrations/0007): never a version used before.
+_VERSION_MOVE = (
+    "UPDATE inspections_inspection SET data_version = GREATEST(data_version + 1, "
+    "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint) WHERE id = %s"
+)
+
+
 def tally_rebuild(inspection: Inspection) -> int:
     """Replace the inspection's tallies by a count of its answers; returns the rows written.
 
     Under the inspection row's lock, which every writer of answers or cases takes first (the
-    data-version triggers), so no write is counted twice or missed.
+    data-version triggers), so no write is counted twice or missed. The data version moves on
+    in the same transaction: figures cached from the wrong tallies are keyed by the old version
+    and are never served again, and clients' ETags change.
     """
     with transaction.atomic():
         Inspection.objects.select_for_update().filter(pk=inspection.pk).exists()
@@ -69,4 +78,6 @@ def tally_rebuild(inspection: Inspection) -> int:
                 "(inspection_id, question_id, cell, scope_bits, value, n) " + _FROM_ANSWERS,
                 [inspection.pk],
             )
-            return int(cursor.rowcount)
+            rows = int(cursor.rowcount)
+            cursor.execute(_VERSION_MOVE, [inspection.pk])
+        return rows

@@ -8,6 +8,7 @@ a breakdown costs no query. The arithmetic is in scoring.arithmetic.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,8 @@ from core.cache import cache_get, cache_set
 from inspections.models import PDU, Inspection, Question
 from inspections.selectors import SCORES_CACHE_FORMAT, inspection_data_version
 from scoring.arithmetic import is_small_base, percent_exact, percent_published, wilson_interval
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from scoring.baseline import BaselineComparison
@@ -387,7 +390,7 @@ def inspections_scores_compute(inspections: Sequence[Inspection]) -> dict[int, I
     answer_rows_of: dict[int, list[tuple[int, int, int, int, int]]] = defaultdict(list)
     for inspection_id, *rest in _answer_counts(ids, all_questions):
         answer_rows_of[inspection_id].append((rest[0], rest[1], rest[2], rest[3], rest[4]))
-    return {
+    computed = {
         inspection.pk: _scores_fold(
             inspection,
             questions=[q for q in all_questions if q.framework_id == inspection.framework_id],
@@ -401,6 +404,18 @@ def inspections_scores_compute(inspections: Sequence[Inspection]) -> dict[int, I
         )
         for inspection in inspections
     }
+    for scores in computed.values():
+        # Answers in scope can never outnumber the cases: if they do, the tallies are wrong
+        # (a trigger dropped, a partial restore). Said loudly; the figures are not hidden.
+        if any(q.unanswered < 0 for q in scores.questions):
+            logger.error(
+                "Inspection %s: more answers counted than cases for %s. The answer tallies "
+                "disagree with the answers: run `manage.py tallies_check %s --rebuild`.",
+                scores.inspection.slug,
+                ", ".join(q.code for q in scores.questions if q.unanswered < 0),
+                scores.inspection.slug,
+            )
+    return computed
 
 
 def _scores_fold(

@@ -1,7 +1,7 @@
 """The answer tallies (cases.AnswerTally, kept by PostgreSQL triggers) against the answers
 themselves, after random sequences of every kind of write the triggers must follow: answers
 recorded, changed, rewritten with the same value, deleted; case profiles changed one at a time
-and in bulk; cases withdrawn and reinstated; cases deleted by Django (answers first) and by raw
+and in bulk; cases withdrawn and the withdrawal reversed (by SQL: no page offers it); cases deleted by Django (answers first) and by raw
 SQL (case first). After each write the tallies equal a full count (cases.tallies), and at the
 end the scores' counts read from the tallies equal those from a scan of the answers.
 docs/adr/0021-answer-tallies.md."""
@@ -160,6 +160,28 @@ def test_a_score_read_from_the_tallies_sees_a_write_at_once(handworked):
     after = inspection_scores(inspection).question("K1")
     assert (before.yes, before.no) == (6, 2)
     assert (after.yes, after.no) == (8, 0)
+
+
+def test_a_rebuild_moves_the_data_version_so_no_figure_cached_from_wrong_tallies_survives(
+    handworked, caplog
+):
+    from django.core.cache import cache
+
+    from inspections.selectors import inspection_data_version
+
+    cache.clear()
+    inspection = handworked.inspection
+    k1 = Question.objects.get(framework=inspection.framework, code="K1")
+    AnswerTally.objects.filter(inspection=inspection, question=k1, value="yes", n__gt=0).update(
+        n=F("n") + 5
+    )
+    with caplog.at_level("ERROR", logger="scoring.selectors"):
+        assert inspection_scores(inspection).question("K1").yes > 6  # wrong, and now cached
+    assert "tallies_check handworked-2025 --rebuild" in caplog.text
+    before = inspection_data_version(inspection)
+    tally_rebuild(inspection)
+    assert inspection_data_version(inspection) > before
+    assert inspection_scores(inspection).question("K1").yes == 6
 
 
 def test_tallies_check_finds_a_wrong_tally_and_rebuild_mends_it(handworked, capsys):
