@@ -25,7 +25,7 @@ from cases.models import (
     ModerationSample,
     SampledCase,
 )
-from core.cache import cache_get, cache_set, cached_or_computed
+from core.cache import cached_or_computed
 from core.typing import User
 from inspections.access import Standing
 from inspections.models import Inspection, InspectionEvent, Membership, Question
@@ -139,6 +139,12 @@ CASE_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
 CASE_COUNT_CACHE_SECONDS = 60 * 60
 
 
+def _version_key(what: str, inspection: Inspection, version: int) -> str:
+    """The shared cache's key for `what` of the inspection at a data version (docs/adr/0014);
+    the database's name too, since two databases may share one Redis."""
+    return f"{what}:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}"
+
+
 class VersionCountPaginator(Paginator[Case]):
     """A paginator whose count (a scan of every matching case) is cached under the inspection's
     data version and the exact query, so paging through a large inspection counts once."""
@@ -155,16 +161,13 @@ class VersionCountPaginator(Paginator[Case]):
             return 0
         version = self.inspection.data_version
         sql = str(qs.order_by().query).encode()
-        key = (
-            f"casecount:{connection.settings_dict.get('NAME') or ''}:{self.inspection.pk}:"
-            f"{version}:{hashlib.sha256(sql).hexdigest()}"
+        return cached_or_computed(
+            _version_key("casecount", self.inspection, version)
+            + f":{hashlib.sha256(sql).hexdigest()}",
+            int,
+            lambda: int(qs.count()),
+            timeout=CASE_COUNT_CACHE_SECONDS,
         )
-        cached = cache_get(key)
-        if isinstance(cached, int):
-            return cached
-        n = int(qs.count())
-        cache_set(key, n, timeout=CASE_COUNT_CACHE_SECONDS)
-        return n
 
 
 def case_page_of(
@@ -265,7 +268,7 @@ def inspection_progress(inspection: Inspection, *, version: int | None = None) -
     if version is None:
         version = inspection_data_version(inspection)
     return cached_or_computed(
-        f"progress:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}",
+        _version_key("progress", inspection, version),
         Progress,
         lambda: _progress_compute(inspection),
         timeout=CASE_COUNT_CACHE_SECONDS,
@@ -359,7 +362,7 @@ def status_counts(inspection: Inspection, *, version: int | None = None) -> dict
     if version is None:
         return _status_counts_compute(inspection)
     return cached_or_computed(
-        f"status-counts:{connection.settings_dict.get('NAME') or ''}:{inspection.pk}:{version}",
+        _version_key("status-counts", inspection, version),
         dict,
         lambda: _status_counts_compute(inspection),
         timeout=CASE_COUNT_CACHE_SECONDS,

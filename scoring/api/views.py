@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -59,7 +60,8 @@ class InspectionScoresView(APIView):
         # are at least that new, since they are read after it (docs/adr/0014).
         version = int(inspection.data_version)
 
-        def scores() -> InspectionScores:  # read only when needed: the JSON may be cached
+        @functools.cache
+        def scores() -> InspectionScores:  # read at most once, and only if needed
             return inspection_scores(inspection, version=version)
 
         # Extends the contract: a question compared with a baseline gains `baseline`. The
